@@ -1,0 +1,27 @@
+package io.coursewire.inbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A Message Translator from one vendor's webhook payload to the {@link io.coursewire.canonical.CanonicalEvent}.
+ * Implementations are pure functions of the payload and headers (plus their own configuration), so
+ * they are unit-testable without Camel; {@link TranslatorProcessor} plugs them into a route.
+ *
+ * <p>To add a vendor: one class implementing this interface, annotated {@code @Singleton @Named("<vendor>Translator")},
+ * one YAML route under {@code routes/}, and their tests.
+ */
+public interface VendorTranslator {
+
+    /** The vendor's name as it appears in {@code /webhooks/{vendor}} and in the canonical {@code source}. */
+    String vendor();
+
+    /**
+     * Translates an authentic payload.
+     *
+     * @param payload the parsed request body (any JSON value; translators reject what is not an object)
+     * @param headers the request headers
+     * @return the canonical event, or {@link Translation.Ignored} for an authentic event of an unmapped kind
+     * @throws InvalidPayloadException naming the field that is missing, of the wrong type, or does not parse
+     */
+    Translation translate(JsonNode payload, RequestHeaders headers);
+}
