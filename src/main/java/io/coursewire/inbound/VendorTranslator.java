@@ -1,16 +1,20 @@
 package io.coursewire.inbound;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A Message Translator from one vendor's webhook payload to the {@link io.coursewire.canonical.CanonicalEvent}.
  * Implementations are pure functions of the payload and headers (plus their own configuration), so
- * they are unit-testable without Camel; {@link TranslatorProcessor} plugs them into a route.
+ * they are unit-testable without Camel; as a {@link Processor} the same bean is a step of the
+ * vendor's YAML route ({@code - process: {ref: <vendor>Translator}}).
  *
  * <p>To add a vendor: one class implementing this interface, annotated {@code @Singleton @Named("<vendor>Translator")},
  * one YAML route under {@code routes/}, and their tests.
  */
-public interface VendorTranslator {
+public interface VendorTranslator extends Processor {
 
     /** The vendor's name as it appears in {@code /webhooks/{vendor}} and in the canonical {@code source}. */
     String vendor();
@@ -24,4 +28,12 @@ public interface VendorTranslator {
      * @throws InvalidPayloadException naming the field that is missing, of the wrong type, or does not parse
      */
     Translation translate(JsonNode payload, RequestHeaders headers);
+
+    /** Parses the (already authenticated) raw body and replaces it with the {@link Translation}. */
+    @Override
+    default void process(Exchange exchange) {
+        JsonNode payload = InboundJson.parse(InboundRequest.rawBody(exchange));
+        var message = exchange.getMessage();
+        message.setBody(translate(payload, name -> message.getHeader(name, String.class)));
+    }
 }

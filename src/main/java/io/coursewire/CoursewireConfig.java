@@ -1,0 +1,107 @@
+package io.coursewire;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Every {@code coursewire.*} setting (PRODUCT.md §7), typed and validated at start: a misspelt key
+ * under {@code coursewire.} stops the start instead of being silently ignored.
+ */
+@ConfigMapping(prefix = "coursewire")
+public interface CoursewireConfig {
+
+    /** Root of all runtime state: broker journal, database, default file target. */
+    @WithName("data-dir")
+    @WithDefault("data")
+    String dataDir();
+
+    Broker broker();
+
+    Ingest ingest();
+
+    /** Per vendor, by the name in {@code /webhooks/{vendor}}: a new vendor needs no code here. */
+    Map<String, Source> sources();
+
+    Targets targets();
+
+    Routing routing();
+
+    interface Broker {
+        /** Start an in-process Artemis broker; false when {@link #url()} points at an external one. */
+        @WithDefault("true")
+        boolean embedded();
+
+        /** Core-protocol URL of the broker: {@code vm://0} in-process, {@code tcp://host:61616} outside. */
+        @WithDefault("vm://0")
+        String url();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** Optional TCP acceptor of the embedded broker, e.g. {@code tcp://127.0.0.1:61616}; none by default. */
+        Optional<String> tcpAcceptor();
+
+        /**
+         * Journal group commit: how long the journal gathers writes before one fsync. Every accept waits
+         * for the fsync that covers it; a shorter window means lower latency and more fsyncs.
+         */
+        @WithDefault("1ms")
+        Duration journalBufferTimeout();
+
+        /** NIO works everywhere; ASYNCIO needs libaio on Linux. */
+        @WithDefault("NIO")
+        String journalType();
+
+        /** Percent of disk use at which the broker blocks producers; -1 disables the check. */
+        @WithDefault("-1")
+        int maxDiskUsage();
+    }
+
+    interface Ingest {
+        /** Largest request body accepted (413 above it). */
+        @WithDefault("1M")
+        MemorySize maxBodySize();
+
+        /** How many recent event ids the Idempotent Receiver remembers (and the broker's duplicate-id cache holds). */
+        @WithDefault("100000")
+        int duplicateWindow();
+
+        /** Parallel producer sessions onto the durable channel. */
+        @WithDefault("4")
+        int producers();
+
+        /** How long an accept waits for the broker to confirm the durable write before answering 503. */
+        @WithDefault("5s")
+        Duration acceptTimeout();
+    }
+
+    interface Source {
+        /** The vendor's shared secret or signing key; a demo secret applies (with a WARN) until set. */
+        Optional<String> secret();
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /** For vendors that send zoneless times (Toolzz). */
+        Optional<ZoneId> zone();
+    }
+
+    interface Targets {
+        @WithDefault("config/targets.yaml")
+        String file();
+    }
+
+    interface Routing {
+        /** Concurrent consumers of the events channel. */
+        @WithDefault("2")
+        int consumers();
+    }
+}

@@ -1,0 +1,117 @@
+package io.coursewire.accept;
+
+import java.nio.charset.StandardCharsets;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.jboss.logging.Logger;
+
+import io.coursewire.canonical.CanonicalEvent;
+import io.coursewire.canonical.CanonicalJson;
+import io.coursewire.channel.DurableChannel;
+import io.coursewire.inbound.Translation;
+import io.coursewire.problem.ProblemException;
+
+/**
+ * Guaranteed-delivery accept: a translated event is answered 202 only once the broker has it on
+ * disk. Retries of an accepted event are answered 202 {@code "duplicate": true} and not enqueued
+ * again; unmapped kinds are answered 202 {@code "ignored": true}. When the channel cannot take the
+ * event, the answer is 503 with {@code Retry-After}, and nothing is half-done.
+ */
+@Singleton
+@Named("durableAccept")
+public class DurableAccept extends AsyncProcessorSupport {
+
+    private static final Logger LOG = Logger.getLogger(DurableAccept.class);
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private final IdempotentReceiver receiver;
+    private final DurableChannel channel;
+    private final IngestGate gate;
+
+    @Inject
+    public DurableAccept(IdempotentReceiver receiver, DurableChannel channel, IngestGate gate) {
+        this.receiver = receiver;
+        this.channel = channel;
+        this.gate = gate;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Translation translation = exchange.getMessage().getBody(Translation.class);
+        if (translation instanceof Translation.Ignored ignored) {
+            respond(exchange, "{\"ignored\":true,\"vendor\":" + quote(ignored.vendor()) + ",\"vendorEvent\":"
+                    + quote(ignored.vendorEvent()) + "}");
+            callback.done(true);
+            return true;
+        }
+        if (!(translation instanceof Translation.Mapped mapped)) {
+            throw new IllegalStateException("durable accept expects a Translation body");
+        }
+        if (!gate.isOpen()) {
+            throw ProblemException.unavailable("shutting down; retry later", RETRY_AFTER_SECONDS);
+        }
+        CanonicalEvent event = mapped.event();
+        IdempotentReceiver.Claim claim = receiver.claim(event.id());
+        if (claim instanceof IdempotentReceiver.Seen seen) {
+            seen.outcome().whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    respond(exchange, accepted(event.id(), true));
+                } else {
+                    exchange.setException(ProblemException.unavailable("the event could not be stored; retry later", RETRY_AFTER_SECONDS));
+                }
+                callback.done(false);
+            });
+            return false;
+        }
+        IdempotentReceiver.First first = (IdempotentReceiver.First) claim;
+        byte[] json = CanonicalJson.toBytes(event);
+        channel.send(event.id(), event.vendor(), event.type().value(), json).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                first.accepted();
+                respond(exchange, accepted(event.id(), false));
+            } else {
+                first.failed(failure);
+                LOG.warnf("Event %s from %s not stored (%s); answering 503", event.id(), event.vendor(), failure.getClass().getSimpleName());
+                exchange.setException(ProblemException.unavailable("the durable store is unavailable; retry later", RETRY_AFTER_SECONDS));
+            }
+            callback.done(false);
+        });
+        return false;
+    }
+
+    private static String accepted(String id, boolean duplicate) {
+        return "{\"id\":\"" + id + "\",\"duplicate\":" + duplicate + "}";
+    }
+
+    private static void respond(Exchange exchange, String json) {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*"); // never echo request headers (tokens, signatures) back
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+}

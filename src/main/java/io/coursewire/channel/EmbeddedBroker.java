@@ -1,0 +1,107 @@
+package io.coursewire.channel;
+
+import io.coursewire.CoursewireConfig;
+import java.nio.file.Path;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.jboss.logging.Logger;
+
+/**
+ * The in-process ActiveMQ Artemis broker that is the durable channel between ingest and routing.
+ * Its journal lives under {@code <data-dir>/broker} and is fsynced (with group commit) before a
+ * send is confirmed. Beans that talk to the broker inject this one, so CDI starts it before them.
+ * With {@code coursewire.broker.embedded=false} nothing starts and the URL names an external broker.
+ */
+@Singleton
+public class EmbeddedBroker {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
+
+    private final CoursewireConfig settings;
+    private volatile EmbeddedActiveMQ server;
+
+    @Inject
+    public EmbeddedBroker(CoursewireConfig settings) throws Exception {
+        this.settings = settings;
+        if (settings.broker().embedded()) {
+            start();
+        }
+    }
+
+    public synchronized void start() throws Exception {
+        if (server != null) {
+            return;
+        }
+        EmbeddedActiveMQ embedded = new EmbeddedActiveMQ().setConfiguration(configuration());
+        embedded.start();
+        server = embedded;
+        LOG.infof("Embedded broker started; journal in %s", brokerDir().toAbsolutePath());
+    }
+
+    /** Stops the broker (a stopped broker makes ingest answer 503 until it is started again). */
+    @PreDestroy
+    public synchronized void stop() throws Exception {
+        if (server != null) {
+            EmbeddedActiveMQ s = server;
+            server = null;
+            s.stop();
+        }
+    }
+
+    public boolean isEmbedded() {
+        return settings.broker().embedded();
+    }
+
+    public boolean isActive() {
+        EmbeddedActiveMQ s = server;
+        return s != null && s.getActiveMQServer() != null && s.getActiveMQServer().isActive();
+    }
+
+    private Path brokerDir() {
+        return Path.of(settings.dataDir(), "broker");
+    }
+
+    private Configuration configuration() throws Exception {
+        CoursewireConfig.Broker b = settings.broker();
+        Path dir = brokerDir();
+        ConfigurationImpl c = new ConfigurationImpl();
+        c.setName("coursewire");
+        c.setPersistenceEnabled(true);
+        c.setSecurityEnabled(false);
+        c.setJMXManagementEnabled(false);
+        c.setJournalDirectory(dir.resolve("journal").toString());
+        c.setBindingsDirectory(dir.resolve("bindings").toString());
+        c.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
+        c.setPagingDirectory(dir.resolve("paging").toString());
+        c.setNodeManagerLockDirectory(dir.toString());
+        c.setJournalType(JournalType.valueOf(b.journalType()));
+        // Acknowledge only after the journal is on disk; the buffer timeout batches fsyncs (group commit).
+        c.setJournalSyncNonTransactional(true);
+        c.setJournalSyncTransactional(true);
+        int timeoutNanos = (int) Math.min(Integer.MAX_VALUE, b.journalBufferTimeout().toNanos());
+        c.setJournalBufferTimeout_NIO(timeoutNanos);
+        c.setJournalBufferTimeout_AIO(timeoutNanos);
+        c.setMaxDiskUsage(b.maxDiskUsage());
+        // Duplicate detection on the events address: the id cache is journalled with each message.
+        c.setIDCacheSize(settings.ingest().duplicateWindow());
+        c.setPersistIDCache(true);
+        c.addAcceptorConfiguration("in-vm", "vm://0");
+        if (b.tcpAcceptor().isPresent()) {
+            c.addAcceptorConfiguration("tcp", b.tcpAcceptor().get());
+        }
+        c.addQueueConfiguration(QueueConfiguration.of(Channels.EVENTS)
+                .setAddress(Channels.EVENTS)
+                .setRoutingType(RoutingType.ANYCAST)
+                .setDurable(true));
+        return c;
+    }
+}

@@ -1,0 +1,93 @@
+package io.coursewire.inbound;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.HttpEndpointModel;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+
+import io.coursewire.problem.Problem;
+import io.coursewire.problem.ProblemJson;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Answers, as problem+json, the requests under {@code /webhooks/} that no vendor route takes: an
+ * unknown vendor (404), a method the vendor's route does not accept (405, with {@code Allow}), and a
+ * body over {@code coursewire.ingest.max-body-size} (413, raised by the HTTP layer's body handler).
+ */
+@Singleton
+public class WebhookFallbacks {
+
+    private static final String PREFIX = "/webhooks/";
+
+    private final CamelContext camel;
+
+    public WebhookFallbacks(CamelContext camel) {
+        this.camel = camel;
+    }
+
+    void install(@Observes Router router) {
+        // Last among /webhooks routes: reached only when no vendor route matched the path and method.
+        router.route(PREFIX + "*").order(Integer.MAX_VALUE - 100).handler(this::unmatched);
+        // Failures (the body handler's 413) on any /webhooks route.
+        router.route(PREFIX + "*").order(Integer.MIN_VALUE).failureHandler(this::failed);
+    }
+
+    private void unmatched(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        Set<String> allowed = allowedMethods(path);
+        if (allowed.isEmpty()) {
+            send(ctx, Problem.of("unknown-source", "Not Found", 404, "no webhook endpoint at " + path, path, null));
+        } else {
+            ctx.response().putHeader("Allow", String.join(", ", allowed));
+            send(ctx, Problem.of("method-not-allowed", "Method Not Allowed", 405,
+                    ctx.request().method().name() + " is not accepted here; use " + String.join(" or ", allowed), path, null));
+        }
+    }
+
+    private void failed(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        String path = ctx.normalizedPath();
+        if (status == 413) {
+            send(ctx, Problem.of("payload-too-large", "Content Too Large", 413,
+                    "the body exceeds the limit set by coursewire.ingest.max-body-size", path, null));
+        } else if (status >= 400 && status < 500) {
+            send(ctx, Problem.of("bad-request", "Bad Request", status, "the request could not be read", path, null));
+        } else {
+            ctx.next();
+        }
+    }
+
+    private Set<String> allowedMethods(String path) {
+        Set<String> methods = new TreeSet<>();
+        PlatformHttpComponent http = camel.getComponent("platform-http", PlatformHttpComponent.class);
+        for (HttpEndpointModel endpoint : http.getHttpEndpoints()) {
+            if (endpoint.getUri().equals(path)) {
+                String verbs = endpoint.getVerbs();
+                if (verbs == null || verbs.isBlank()) {
+                    methods.add("POST");
+                } else {
+                    for (String verb : verbs.split(",")) {
+                        methods.add(verb.trim().toUpperCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return methods;
+    }
+
+    private static void send(RoutingContext ctx, Problem problem) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response()
+                .setStatusCode(problem.status())
+                .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .end(ProblemJson.toString(problem));
+    }
+}
