@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 
+
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -59,6 +60,13 @@ public interface CoursewireConfig {
         /** NIO works everywhere; ASYNCIO needs libaio on Linux. */
         @WithDefault("NIO")
         String journalType();
+
+        /**
+         * Memory the broker may use for messages before it pages them to disk; keeps the heap small
+         * when routing falls behind ingest.
+         */
+        @WithDefault("64M")
+        MemorySize globalMaxSize();
 
         /** Percent of disk use at which the broker blocks producers; -1 disables the check. */
         @WithDefault("-1")

@@ -1,7 +1,5 @@
 package io.coursewire.accept;
 
-import java.nio.charset.StandardCharsets;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -95,7 +93,7 @@ public class DurableAccept extends AsyncProcessorSupport {
         message.removeHeaders("*"); // never echo request headers (tokens, signatures) back
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(json.getBytes(StandardCharsets.UTF_8));
+        message.setBody(json); // a String is written straight to the response, no stream copy
     }
 
     private static String quote(String s) {

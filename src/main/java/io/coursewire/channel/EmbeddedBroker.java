@@ -9,9 +9,11 @@ import jakarta.inject.Singleton;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.jboss.logging.Logger;
 
@@ -91,6 +93,7 @@ public class EmbeddedBroker {
         c.setJournalBufferTimeout_NIO(timeoutNanos);
         c.setJournalBufferTimeout_AIO(timeoutNanos);
         c.setMaxDiskUsage(b.maxDiskUsage());
+        c.setGlobalMaxSize(b.globalMaxSize().asLongValue());
         // Duplicate detection on the events address: the id cache is journalled with each message.
         c.setIDCacheSize(settings.ingest().duplicateWindow());
         c.setPersistIDCache(true);
@@ -98,10 +101,21 @@ public class EmbeddedBroker {
         if (b.tcpAcceptor().isPresent()) {
             c.addAcceptorConfiguration("tcp", b.tcpAcceptor().get());
         }
-        c.addQueueConfiguration(QueueConfiguration.of(Channels.EVENTS)
-                .setAddress(Channels.EVENTS)
-                .setRoutingType(RoutingType.ANYCAST)
-                .setDurable(true));
+        for (String queue : new String[] { Channels.EVENTS, Channels.DEAD_LETTERS, Channels.EXPIRED }) {
+            c.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        }
+        c.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(Channels.DEAD_LETTERS))
+                .setExpiryAddress(SimpleString.of(Channels.EXPIRED)));
+        // Routing failures (a full disk, an unwritable directory) are retried with backoff, forever:
+        // an accepted event leaves the channel only by reaching its targets.
+        c.addAddressSetting(Channels.EVENTS, new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(1_000)
+                .setRedeliveryMultiplier(2.0)
+                .setMaxRedeliveryDelay(60_000)
+                .setDeadLetterAddress(SimpleString.of(Channels.DEAD_LETTERS))
+                .setExpiryAddress(SimpleString.of(Channels.EXPIRED)));
         return c;
     }
 }

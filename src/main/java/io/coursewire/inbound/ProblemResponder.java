@@ -39,6 +39,6 @@ public class ProblemResponder implements Processor {
         extraHeaders.forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        message.setBody(ProblemJson.toBytes(problem));
+        message.setBody(ProblemJson.toString(problem));
     }
 }

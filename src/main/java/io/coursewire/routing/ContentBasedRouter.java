@@ -13,14 +13,15 @@ import io.coursewire.eventlog.EventLog;
 
 /**
  * Content-Based Router: consumes the durable events channel and sends each event to every target
- * whose conditions hold (a Recipient List), then records it in the event log. The JMS session is
- * transacted: the message leaves the queue only when every target has it, and a failure rolls it
- * back for the broker to redeliver with backoff, so nothing accepted is lost.
+ * whose conditions hold (a Recipient List), then records it in the event log. The message leaves
+ * the queue only when every target has it; a failure hands it back to the broker, which redelivers
+ * it with backoff, so nothing accepted is lost.
  */
 @ApplicationScoped
 public class ContentBasedRouter extends RouteBuilder {
 
     static final String EVENT = "coursewire.event";
+    static final String RECIPIENTS = "coursewire.recipients";
 
     @Inject
     CoursewireConfig config;
@@ -34,7 +35,11 @@ public class ContentBasedRouter extends RouteBuilder {
     public void configure() {
         errorHandler(defaultErrorHandler().logExhaustedMessageHistory(false).logExhaustedMessageBody(false));
 
-        from("jms:queue:" + Channels.EVENTS + "?transacted=true&lazyCreateTransactionManager=false"
+        // CLIENT_ACKNOWLEDGE: the message is acknowledged only after the route completes, and an
+        // exception recovers the session so the broker redelivers it (with backoff). Unlike a
+        // transacted session, the acknowledgement does not wait for its own fsync: after a crash an
+        // event may be routed twice, never lost, and every target tolerates the repeat.
+        from("jms:queue:" + Channels.EVENTS + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE"
                 + "&concurrentConsumers=" + config.routing().consumers() + "&cacheLevelName=CACHE_CONSUMER")
                 .routeId("content-based-router")
                 .process(exchange -> {
@@ -44,8 +49,9 @@ public class ContentBasedRouter extends RouteBuilder {
                     exchange.getMessage().setHeader(Exchange.FILE_NAME,
                             Times.compactUtc(event.time()) + "_" + event.vendor() + "_" + event.id() + ".json");
                     exchange.getMessage().setBody(event.json());
+                    exchange.setProperty(RECIPIENTS, recipients.endpointsFor(event));
                 })
-                .recipientList(method(recipients, "endpointsFor(${exchangeProperty." + EVENT + "})"))
+                .recipientList(exchangeProperty(RECIPIENTS))
                 .end()
                 .process(exchange -> {
                     RoutedEvent event = exchange.getProperty(EVENT, RoutedEvent.class);

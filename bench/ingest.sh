@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Ingest benchmark: durable TagMango accepts vs. a bare platform-http JSON route, same service, same run.
+# Starts the packaged service with no targets, drives 64 connections with wrk for DURATION each,
+# prints req/s, p99 and non-2xx for both, their ratio, and the service's peak resident memory.
+#
+#   bench/ingest.sh                 # build, then run
+#   SKIP_BUILD=1 bench/ingest.sh    # reuse target/quarkus-app
+#   DURATION=10s CONNECTIONS=64 THREADS=2 PORT=18080 bench/ingest.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-20s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18080}
+JAVA_OPTS=${JAVA_OPTS:-}
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)" >&2
+  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+fi
+if [ -z "${SKIP_BUILD:-}" ]; then
+  ./mvnw -q package -DskipTests
+fi
+
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+printf 'targets: []\n' > "$work/targets.yaml"
+
+# shellcheck disable=SC2086
+java $JAVA_OPTS \
+  -Dquarkus.http.port="$PORT" \
+  -Dcoursewire.data-dir="$work/data" \
+  -Dcoursewire.targets.file="$work/targets.yaml" \
+  -Dcamel.main.routes-include-pattern="${ROUTES:-file:routes/*.yaml,file:bench/bare-route.yaml}" \
+  -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 60); do
+  curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break
+  sleep 1
+done
+curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { cat "$work/service.log"; echo "service did not become ready" >&2; exit 1; }
+
+token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
+durable_url="http://127.0.0.1:$PORT/webhooks/tagmango?token=$token"
+bare_url="http://127.0.0.1:$PORT/bench/bare"
+
+run_wrk() { # name url duration
+  RUN_TAG="$1$RANDOM" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --latency -s bench/tagmango.lua "$2" > "$work/$1.txt" 2>&1 || true
+}
+# req/s, p99 in ms, non-2xx count
+summarize() {
+  local f=$1
+  local rps p99 non2xx errors
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$f")
+  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' "$f")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$f"); non2xx=${non2xx:-0}
+  errors=$(awk '/Socket errors:/ {s=0; for (i=3;i<=NF;i++) if ($i ~ /^[0-9]+,?$/) {gsub(",","",$i); s+=$i}; print s}' "$f"); errors=${errors:-0}
+  echo "$rps $p99 $non2xx $errors"
+}
+
+# The JIT needs a while on 2 cores: each route is warmed before it is measured. The bare route goes
+# first so that it does not compete with the router draining the durable backlog.
+echo "bare route: warm-up $WARMUP, then $DURATION measured ($CONNECTIONS connections, $THREADS wrk threads)..." >&2
+run_wrk warm-bare "$bare_url" "$WARMUP"
+run_wrk bare "$bare_url" "$DURATION"
+echo "durable accept: warm-up $WARMUP, then $DURATION measured..." >&2
+run_wrk warm-durable "$durable_url" "$WARMUP"
+run_wrk durable "$durable_url" "$DURATION"
+
+read -r bare_rps bare_p99 bare_non2xx bare_err < <(summarize "$work/bare.txt")
+read -r dur_rps dur_p99 dur_non2xx dur_err < <(summarize "$work/durable.txt")
+rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+
+printf '\n%-28s %12s %10s %8s %8s\n' "route" "req/s" "p99 ms" "non-2xx" "sockerr"
+printf '%-28s %12.0f %10.2f %8d %8d\n' "bare platform-http (JSON)" "$bare_rps" "$bare_p99" "$bare_non2xx" "$bare_err"
+printf '%-28s %12.0f %10.2f %8d %8d\n' "durable TagMango accept" "$dur_rps" "$dur_p99" "$dur_non2xx" "$dur_err"
+ratio=$(awk -v a="$dur_rps" -v b="$bare_rps" 'BEGIN {printf "%.3f", a/b}')
+echo
+echo "durable / bare ratio: $ratio   (bar: >= 0.10, durable p99 < 50 ms, zero non-2xx)"
+echo "service peak RSS: $((rss_kb / 1024)) MiB"
+if [ -n "${VERBOSE:-}" ]; then cat "$work/bare.txt" "$work/durable.txt"; fi
