@@ -23,6 +23,11 @@ public class InvalidPayloadException extends RuntimeException {
         return new InvalidPayloadException(field, "'" + field + "' is required");
     }
 
+    /** Neither of two alternatives is present (e.g. a learner known by id or email); names the first. */
+    public static InvalidPayloadException missingEither(String field, String alternative) {
+        return new InvalidPayloadException(field, "'" + field + "' or '" + alternative + "' is required");
+    }
+
     public static InvalidPayloadException invalid(String field, String expected) {
         return new InvalidPayloadException(field, "'" + field + "' must be " + expected);
     }
