@@ -1,7 +1,6 @@
 package io.coursewire;
 
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 
@@ -99,7 +98,7 @@ public interface CoursewireConfig {
         boolean enabled();
 
         /** For vendors that send zoneless times (Toolzz). */
-        Optional<ZoneId> zone();
+        Optional<String> zone();
     }
 
     interface Targets {

@@ -44,6 +44,14 @@ public final class CanonicalSchema {
         }
     }
 
+    /** Fails listing every violation when {@code json} (e.g. a file the router wrote) is not a valid canonical event. */
+    public static void assertValid(JsonNode json) {
+        List<String> problems = violations(json);
+        if (!problems.isEmpty()) {
+            throw new AssertionError("not a valid canonical event: " + problems + "\n" + json);
+        }
+    }
+
     /** Serializes {@code event} exactly as it is delivered and fails listing every schema violation. */
     public static void assertValid(CanonicalEvent event) {
         List<String> violations = violations(CanonicalJson.toBytes(event));

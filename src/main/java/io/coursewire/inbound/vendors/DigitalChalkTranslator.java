@@ -64,7 +64,11 @@ public class DigitalChalkTranslator implements VendorTranslator {
         String registrationId = f.id("registration.id");
         String first = f.text("user.firstName");
         String last = f.text("user.lastName");
-        String id = EventIds.derive(VENDOR, event, registrationId, date.toString());
+        // The contract's identity (event, registration, date); without a registration id two learners
+        // in the same second would collide, so the learner and offering join it.
+        String id = registrationId != null
+                ? EventIds.derive(VENDOR, event, registrationId, date.toString())
+                : EventIds.derive(VENDOR, event, null, date.toString(), courseId, userId != null ? userId : email);
         CanonicalEvent.Data data = new CanonicalEvent.Data(
                 VENDOR,
                 event,

@@ -75,7 +75,11 @@ public class ToolzzTranslator implements VendorTranslator {
         Double status = f.number("data.enrollment.status");
         Boolean active = status == null ? null : status == 1.0;
 
-        String id = EventIds.derive(VENDOR, institution, enrollmentId, slug, sendAt.toString());
+        // The contract's identity (institution, enrollment, slug, send_at); without an enrollment id
+        // two learners finishing in the same second would collide, so the learner and course join it.
+        String id = enrollmentId != null
+                ? EventIds.derive(VENDOR, institution, enrollmentId, slug, sendAt.toString())
+                : EventIds.derive(VENDOR, institution, null, slug, sendAt.toString(), courseId, userId != null ? userId : email);
         CanonicalEvent.Data data = new CanonicalEvent.Data(
                 VENDOR,
                 slug,
