@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.HttpEndpointModel;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 
+import io.coursewire.CoursewireConfig;
 import io.coursewire.problem.Problem;
 import io.coursewire.problem.ProblemJson;
 import io.vertx.ext.web.Router;
@@ -26,16 +27,42 @@ public class WebhookFallbacks {
     private static final String PREFIX = "/webhooks/";
 
     private final CamelContext camel;
+    private final long maxBodyBytes;
 
-    public WebhookFallbacks(CamelContext camel) {
+    public WebhookFallbacks(CamelContext camel, CoursewireConfig config) {
         this.camel = camel;
+        this.maxBodyBytes = config.ingest().maxBodySize().asLongValue();
     }
 
     void install(@Observes Router router) {
+        // Before anything reads the body: a declared length over the limit is refused at once.
+        router.route(PREFIX + "*").order(Integer.MIN_VALUE).handler(this::declaredLength);
         // Last among /webhooks routes: reached only when no vendor route matched the path and method.
         router.route(PREFIX + "*").order(Integer.MAX_VALUE - 100).handler(this::unmatched);
-        // Failures (the body handler's 413) on any /webhooks route.
-        router.route(PREFIX + "*").order(Integer.MIN_VALUE).failureHandler(this::failed);
+        // Failures (the body handler's 413 for a chunked body over the limit) on any /webhooks route.
+        router.route(PREFIX + "*").order(Integer.MIN_VALUE + 1).failureHandler(this::failed);
+    }
+
+    private void declaredLength(RoutingContext ctx) {
+        String declared = ctx.request().getHeader("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > maxBodyBytes) {
+                    ctx.response().putHeader("Connection", "close"); // the rest of the body is not read
+                    send(ctx, tooLarge(ctx.normalizedPath()));
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                send(ctx, Problem.of("bad-request", "Bad Request", 400, "Content-Length is not a number", ctx.normalizedPath(), null));
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    private Problem tooLarge(String path) {
+        return Problem.of("payload-too-large", "Content Too Large", 413,
+                "the body exceeds " + maxBodyBytes + " bytes (coursewire.ingest.max-body-size)", path, null);
     }
 
     private void unmatched(RoutingContext ctx) {
@@ -54,8 +81,7 @@ public class WebhookFallbacks {
         int status = ctx.statusCode();
         String path = ctx.normalizedPath();
         if (status == 413) {
-            send(ctx, Problem.of("payload-too-large", "Content Too Large", 413,
-                    "the body exceeds the limit set by coursewire.ingest.max-body-size", path, null));
+            send(ctx, tooLarge(path));
         } else if (status >= 400 && status < 500) {
             send(ctx, Problem.of("bad-request", "Bad Request", status, "the request could not be read", path, null));
         } else {
