@@ -63,6 +63,12 @@ public class EmbeddedBroker {
         return settings.broker().embedded();
     }
 
+    /** The running server, for operations and tests; null when stopped or not embedded. */
+    public org.apache.activemq.artemis.core.server.ActiveMQServer server() {
+        EmbeddedActiveMQ s = server;
+        return s == null ? null : s.getActiveMQServer();
+    }
+
     public boolean isActive() {
         EmbeddedActiveMQ s = server;
         return s != null && s.getActiveMQServer() != null && s.getActiveMQServer().isActive();
