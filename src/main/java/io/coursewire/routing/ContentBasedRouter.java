@@ -40,7 +40,8 @@ public class ContentBasedRouter extends RouteBuilder {
         // transacted session, the acknowledgement does not wait for its own fsync: after a crash an
         // event may be routed twice, never lost, and every target tolerates the repeat.
         from("jms:queue:" + Channels.EVENTS + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE"
-                + "&concurrentConsumers=" + config.routing().consumers() + "&cacheLevelName=CACHE_CONSUMER")
+                + "&concurrentConsumers=" + config.routing().consumers() + "&cacheLevelName=CACHE_CONSUMER"
+                + "&recoveryInterval=1000")
                 .routeId("content-based-router")
                 .process(exchange -> {
                     RoutedEvent event = RoutedEvent.parse(exchange.getMessage().getBody(byte[].class));

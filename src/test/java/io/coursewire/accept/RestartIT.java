@@ -1,0 +1,105 @@
+package io.coursewire.accept;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.coursewire.support.EventFiles;
+import io.coursewire.support.Fixtures;
+import io.coursewire.support.FreshDataDirectory;
+import io.coursewire.support.ServiceProcess;
+
+/**
+ * Durability and duplicate detection across restarts of the packaged service: a graceful restart
+ * and a {@code kill -9} right after the 202.
+ */
+class RestartIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path ROOT = Path.of("target/it-data/restart");
+
+    private Path dataDir;
+    private EventFiles files;
+    private Map<String, String> properties;
+
+    @BeforeEach
+    void freshInstallation(org.junit.jupiter.api.TestInfo test) throws Exception {
+        dataDir = ROOT.resolve(test.getTestMethod().orElseThrow().getName());
+        FreshDataDirectory.delete(dataDir);
+        Files.createDirectories(dataDir);
+        Path events = dataDir.resolve("events");
+        Path targets = dataDir.resolve("targets.yaml");
+        Files.writeString(targets, "targets:\n  - name: archive\n    type: file\n    directory: " + events.toAbsolutePath() + "\n");
+        files = new EventFiles(events);
+        // One consumer: the channel is then strictly FIFO, so a later event's file proves an earlier one was handled.
+        properties = Map.of("coursewire.targets.file", targets.toAbsolutePath().toString(), "coursewire.routing.consumers", "1");
+    }
+
+    private static String completion(String email) {
+        ObjectNode body = Fixtures.json("tagmango-course-completed.json");
+        body.put("email", email);
+        return Fixtures.write(body);
+    }
+
+    private static JsonNode postTagMango(ServiceProcess service, String body) throws Exception {
+        var response = service.post("/webhooks/tagmango?token=tagmango-demo-secret", "application/json", Map.of(), body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void aRetryAfterARestartIsStillADuplicateAndStillOneFile() throws Exception {
+        String body = completion("restart@example.com");
+        String id;
+        Object inode;
+        try (ServiceProcess service = new ServiceProcess(dataDir, properties).start()) {
+            JsonNode first = postTagMango(service, body);
+            assertThat(first.path("duplicate").asBoolean()).isFalse();
+            id = first.path("id").asText();
+            files.awaitEvent(id);
+            inode = Files.readAttributes(files.filesOf(id).get(0), BasicFileAttributes.class).fileKey();
+            service.stop();
+        }
+        try (ServiceProcess service = new ServiceProcess(dataDir, properties).start()) {
+            JsonNode retry = postTagMango(service, body);
+            assertThat(retry.path("id").asText()).isEqualTo(id);
+            assertThat(retry.path("duplicate").asBoolean()).isTrue();
+
+            String sentinel = postTagMango(service, completion("sentinel@example.com")).path("id").asText();
+            files.awaitEvent(sentinel);
+            assertThat(files.filesOf(id)).hasSize(1);
+            assertThat(Files.readAttributes(files.filesOf(id).get(0), BasicFileAttributes.class).fileKey())
+                    .as("the retry was not routed again").isEqualTo(inode);
+        }
+    }
+
+    @Test
+    void anAcknowledgedEventSurvivesKill9AndIsRoutedOnce() throws Exception {
+        String body = completion("kill9@example.com");
+        String id;
+        try (ServiceProcess service = new ServiceProcess(dataDir, properties).start()) {
+            id = postTagMango(service, body).path("id").asText();
+            service.kill(); // at once after the 202: routing may not have happened yet
+        }
+        try (ServiceProcess service = new ServiceProcess(dataDir, properties).start()) {
+            JsonNode event = files.awaitEvent(id);
+            assertThat(event.path("data").path("learner").path("email").asText()).isEqualTo("kill9@example.com");
+
+            JsonNode retry = postTagMango(service, body);
+            assertThat(retry.path("id").asText()).isEqualTo(id);
+            String sentinel = postTagMango(service, completion("after-kill@example.com")).path("id").asText();
+            files.awaitEvent(sentinel);
+            assertThat(files.filesOf(id)).hasSize(1);
+        }
+    }
+}
