@@ -14,7 +14,7 @@ WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18080}
-JAVA_OPTS=${JAVA_OPTS:-}
+JAVA_OPTS=${JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)" >&2
@@ -24,8 +24,13 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   ./mvnw -q package -DskipTests
 fi
 
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+  echo "port $PORT is already in use; stop what listens there or set PORT" >&2
+  exit 1
+fi
+
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 printf 'targets: []\n' > "$work/targets.yaml"
 
 # shellcheck disable=SC2086

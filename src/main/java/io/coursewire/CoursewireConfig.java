@@ -81,8 +81,8 @@ public interface CoursewireConfig {
         @WithDefault("100000")
         int duplicateWindow();
 
-        /** Parallel producer sessions onto the durable channel. */
-        @WithDefault("4")
+        /** Writer threads committing batches of accepts to the durable channel (each its own session). */
+        @WithDefault("2")
         int producers();
 
         /** How long an accept waits for the broker to confirm the durable write before answering 503. */

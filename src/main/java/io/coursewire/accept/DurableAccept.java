@@ -70,7 +70,7 @@ public class DurableAccept extends AsyncProcessorSupport {
         }
         IdempotentReceiver.First first = (IdempotentReceiver.First) claim;
         byte[] json = CanonicalJson.toBytes(event);
-        channel.send(event.id(), event.vendor(), event.type().value(), json).whenComplete((ok, failure) -> {
+        channel.send(event.id(), json).whenComplete((ok, failure) -> {
             if (failure == null) {
                 first.accepted();
                 respond(exchange, accepted(event.id(), false));

@@ -11,13 +11,15 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.coursewire.channel.Channels;
+import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.eventlog.EventLog;
 
 /**
  * Idempotent Receiver at the front door: remembers the ids of the last N accepted events (N =
  * {@code coursewire.ingest.duplicate-window}, default 100,000) so a vendor retry is answered
- * {@code "duplicate": true} without a second enqueue. The window is seeded at start from the event
- * log, so it holds across restarts.
+ * {@code "duplicate": true} without a second enqueue. The window is seeded at start (see {@link #seed()}),
+ * so it holds across restarts.
  *
  * <p>Exactly-once enqueueing does not rest on this memory alone: every message carries its event id
  * as the broker's duplicate-detection id, and the broker's id cache (same size, journalled atomically
@@ -39,24 +41,37 @@ public class IdempotentReceiver {
     private final String[] ring;
     private int head;
 
+    private final EmbeddedBroker broker;
+
     @Inject
-    public IdempotentReceiver(CoursewireConfig settings, EventLog eventLog) {
+    public IdempotentReceiver(CoursewireConfig settings, EventLog eventLog, EmbeddedBroker broker) {
         this.window = settings.ingest().duplicateWindow();
         this.eventLog = eventLog;
+        this.broker = broker;
         this.seen = new ConcurrentHashMap<>(Math.min(window, 1 << 20) * 4 / 3 + 1);
         this.ring = new String[window];
     }
 
+    /**
+     * Seeds the window. With the embedded broker, from its journalled duplicate-id cache: exactly the
+     * ids accepted before, even those accepted just before a crash. With an external broker, from the
+     * event log of routed events.
+     */
     @PostConstruct
     void seed() {
-        List<String> recent = eventLog.recentIds(window);
-        for (int i = recent.size() - 1; i >= 0; i--) { // oldest first, so eviction order is kept
-            String id = recent.get(i);
+        List<String> oldestFirst = broker.acceptedIds(Channels.EVENTS);
+        String source = "broker duplicate-id cache";
+        if (oldestFirst == null) {
+            oldestFirst = new java.util.ArrayList<>(eventLog.recentIds(window));
+            java.util.Collections.reverse(oldestFirst);
+            source = "event log";
+        }
+        for (String id : oldestFirst) {
             if (seen.putIfAbsent(id, ACCEPTED) == null) {
                 remember(id);
             }
         }
-        LOG.infof("Idempotent receiver window: %d of %d recent event ids loaded", recent.size(), window);
+        LOG.infof("Idempotent receiver window: %d of %d recent event ids loaded from the %s", oldestFirst.size(), window, source);
     }
 
     /** The first claim on an id owns its write; later claims see the owner's outcome. */

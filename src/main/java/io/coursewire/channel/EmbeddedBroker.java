@@ -69,6 +69,23 @@ public class EmbeddedBroker {
         return s == null ? null : s.getActiveMQServer();
     }
 
+    /**
+     * The duplicate-detection ids the broker has journalled for {@code address}, oldest first: the ids
+     * of the events it accepted, within its id-cache window. Null when the broker is not embedded.
+     */
+    public java.util.List<String> acceptedIds(String address) {
+        org.apache.activemq.artemis.core.server.ActiveMQServer s = server();
+        if (s == null) {
+            return null;
+        }
+        var cache = s.getPostOffice().getDuplicateIDCache(SimpleString.of(address));
+        java.util.List<String> ids = new java.util.ArrayList<>(cache.getSize());
+        for (var entry : cache.getMap()) {
+            ids.add(new String(entry.getA(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return ids;
+    }
+
     public boolean isActive() {
         EmbeddedActiveMQ s = server;
         return s != null && s.getActiveMQServer() != null && s.getActiveMQServer().isActive();
