@@ -93,7 +93,9 @@ class InboundRefusalsTest {
 
     @Test
     void responsesNeverEchoRequestHeaders() {
-        var ok = Webhooks.authentic("zapnito", sample("zapnito")).header("X-Webhook-Token", "leak-me").post("/webhooks/zapnito");
+        ObjectNode own = Fixtures.json("zapnito-course-participation-updated.json");
+        own.put("user_id", 4242); // an event of its own: other tests post the sample itself
+        var ok = Webhooks.authentic("zapnito", Fixtures.write(own)).header("X-Webhook-Token", "leak-me").post("/webhooks/zapnito");
         assertThat(ok.statusCode()).isEqualTo(202);
         assertThat(ok.headers().hasHeaderWithName("Authorization")).isFalse();
         assertThat(ok.headers().hasHeaderWithName("X-Webhook-Token")).isFalse();
