@@ -1,0 +1,85 @@
+package io.coursewire.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.coursewire.support.EventFiles;
+import io.coursewire.support.Fixtures;
+import io.coursewire.support.Webhooks;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The Content-Based Router against real file targets: filters decide who receives what, and a
+ * target that cannot be written holds the event in the channel (redelivered with backoff) until it
+ * can — nothing accepted is dropped. Waits on the router's exchanges with NotifyBuilder, not sleeps.
+ */
+@QuarkusTest
+@TestProfile(ContentBasedRouterTest.FilteredTargets.class)
+class ContentBasedRouterTest {
+
+    static final Path ROOT = Path.of("target/test-data/router");
+    static final Path COMPLETIONS = ROOT.resolve("zapnito-completions");
+    static final Path BLOCKED = ROOT.resolve("digitalchalk-archive");
+
+    public static class FilteredTargets implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("coursewire.targets.file", "src/test/resources/router-targets.yaml");
+        }
+    }
+
+    @Inject
+    CamelContext camel;
+
+    @Test
+    void filtersSendEachEventOnlyWhereEveryConditionHolds() {
+        NotifyBuilder routed = new NotifyBuilder(camel).fromRoute("content-based-router").whenCompleted(2).create();
+        ObjectNode progressed = Fixtures.json("zapnito-course-participation-updated.json");
+        progressed.put("user_id", 501);
+        ObjectNode completed = Fixtures.json("zapnito-course-participation-updated.json");
+        completed.put("user_id", 501);
+        completed.put("completion_percent", 100);
+
+        String progressedId = Webhooks.post("zapnito", Fixtures.write(progressed)).then().statusCode(202).extract().path("id");
+        String completedId = Webhooks.post("zapnito", Fixtures.write(completed)).then().statusCode(202).extract().path("id");
+        assertThat(routed.matches(20, TimeUnit.SECONDS)).isTrue();
+
+        EventFiles completions = new EventFiles(COMPLETIONS);
+        assertThat(completions.filesOf(completedId)).hasSize(1);
+        assertThat(completions.filesOf(progressedId)).as("types filter").isEmpty();
+        assertThat(EventFiles.archive().filesOf(progressedId)).as("unfiltered archive").hasSize(1);
+    }
+
+    @Test
+    void anUnwritableTargetHoldsTheEventUntilItCanBeWritten() throws Exception {
+        // A plain file where the target's directory should be: every write fails.
+        Files.createDirectories(ROOT);
+        Files.deleteIfExists(BLOCKED);
+        Files.writeString(BLOCKED, "in the way");
+        NotifyBuilder failing = new NotifyBuilder(camel).fromRoute("content-based-router").whenFailed(2).create();
+
+        String id = Webhooks.post("digitalchalk", Fixtures.text("digitalchalk-offering-completed.json"))
+                .then().statusCode(202).extract().path("id");
+        assertThat(failing.matches(20, TimeUnit.SECONDS)).as("routing failed and was retried").isTrue();
+
+        Files.delete(BLOCKED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !new EventFiles(BLOCKED).filesOf(id).isEmpty());
+        assertThat(new EventFiles(BLOCKED).filesOf(id)).hasSize(1);
+    }
+}
