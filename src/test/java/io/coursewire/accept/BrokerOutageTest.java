@@ -57,6 +57,7 @@ class BrokerOutageTest {
     void brokerDownMeans503WithRetryAfterThenRecovery() throws Exception {
         Webhooks.post("tagmango", completion("before@example.com")).then().statusCode(202);
         given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
 
         broker.stop();
 
@@ -66,6 +67,7 @@ class BrokerOutageTest {
                 .header("Retry-After", notNullValue())
                 .body("status", equalTo(503));
         given().get("/q/health/ready").then().statusCode(503);
+        given().get("/q/health/live").then().statusCode(200); // alive, just not ready: no restart needed
 
         broker.start();
 
