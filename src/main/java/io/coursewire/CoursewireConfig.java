@@ -97,7 +97,10 @@ public interface CoursewireConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** For vendors that send zoneless times (Toolzz). */
+        /**
+         * For vendors that send zoneless times (Toolzz, whose translator reads it). Declared here so the
+         * key is validated like every other {@code coursewire.*} key.
+         */
         Optional<String> zone();
     }
 

@@ -10,6 +10,10 @@ import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+
 import io.coursewire.canonical.CanonicalEvent;
 import io.coursewire.canonical.CanonicalJson;
 import io.coursewire.channel.DurableChannel;
@@ -44,8 +48,7 @@ public class DurableAccept extends AsyncProcessorSupport {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Translation translation = exchange.getMessage().getBody(Translation.class);
         if (translation instanceof Translation.Ignored ignored) {
-            respond(exchange, "{\"ignored\":true,\"vendor\":" + quote(ignored.vendor()) + ",\"vendorEvent\":"
-                    + quote(ignored.vendorEvent()) + "}");
+            respond(exchange, ignoredAnswer(ignored));
             callback.done(true);
             return true;
         }
@@ -96,20 +99,17 @@ public class DurableAccept extends AsyncProcessorSupport {
         message.setBody(json); // a String is written straight to the response, no stream copy
     }
 
-    private static String quote(String s) {
-        if (s == null) {
-            return "null";
+    /** The vendor's event name is the vendor's text: written by Jackson, never spliced in by hand. */
+    private static String ignoredAnswer(Translation.Ignored ignored) {
+        try {
+            return IGNORED_WRITER.writeValueAsString(new IgnoredAnswer(true, ignored.vendor(), ignored.vendorEvent()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
     }
+
+    private record IgnoredAnswer(boolean ignored, String vendor, String vendorEvent) {
+    }
+
+    private static final ObjectWriter IGNORED_WRITER = new ObjectMapper().writerFor(IgnoredAnswer.class);
 }

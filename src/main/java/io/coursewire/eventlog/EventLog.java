@@ -80,18 +80,6 @@ public class EventLog {
         return ids;
     }
 
-    public boolean contains(String id) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM event WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("event log read failed", e);
-        }
-    }
-
     @PreDestroy
     void flushAndStop() throws InterruptedException {
         running = false;

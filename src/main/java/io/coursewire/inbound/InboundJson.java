@@ -3,7 +3,6 @@ package io.coursewire.inbound;
 import java.io.IOException;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -53,14 +52,14 @@ public final class InboundJson {
             throw new InvalidPayloadException(null, "the body exceeds the JSON limits (nesting depth "
                     + MAX_NESTING_DEPTH + ", number and string lengths)");
         } catch (com.fasterxml.jackson.core.JsonParseException e) {
-            throw new InvalidPayloadException(null, "the body is not valid JSON (" + location(e.getProcessor(), e) + ")");
+            throw new InvalidPayloadException(null, "the body is not valid JSON (" + location(e) + ")");
         } catch (IOException e) {
             throw new InvalidPayloadException(null, "the body is not valid JSON");
         }
     }
 
     /** Line and column only: the parser's own message may quote the body, which may be personal data. */
-    private static String location(JsonParser parser, com.fasterxml.jackson.core.JsonProcessingException e) {
+    private static String location(com.fasterxml.jackson.core.JsonProcessingException e) {
         if (e.getLocation() == null) {
             return "unreadable";
         }

@@ -12,14 +12,6 @@ public final class ProblemJson {
     private ProblemJson() {
     }
 
-    public static byte[] toBytes(Problem problem) {
-        try {
-            return WRITER.writeValueAsBytes(problem);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     public static String toString(Problem problem) {
         try {
             return WRITER.writeValueAsString(problem);
