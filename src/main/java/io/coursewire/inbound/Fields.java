@@ -228,6 +228,23 @@ public final class Fields {
         return kept;
     }
 
+    /** Who the event is about: the contract requires at least one of the learner's id and email. */
+    public record LearnerRef(String id, String email) {
+        /** The id, or the email for a learner known only by email: what identifies them in an event id. */
+        public String key() {
+            return id != null ? id : email;
+        }
+    }
+
+    /** The learner's id and email; 400 naming both fields when neither is present. */
+    public LearnerRef learner(String idPath, String emailPath) {
+        LearnerRef learner = new LearnerRef(id(idPath), text(emailPath));
+        if (learner.id() == null && learner.email() == null) {
+            throw InvalidPayloadException.missingEither(idPath, emailPath);
+        }
+        return learner;
+    }
+
     /** {@code first + " " + last}, either alone when the other is absent, null when both are. */
     public static String fullName(String first, String last) {
         if (first == null || first.isBlank()) {

@@ -19,7 +19,6 @@ import io.coursewire.canonical.EventIds;
 import io.coursewire.canonical.EventType;
 import io.coursewire.canonical.Times;
 import io.coursewire.inbound.Fields;
-import io.coursewire.inbound.InvalidPayloadException;
 import io.coursewire.inbound.RequestHeaders;
 import io.coursewire.inbound.Translation;
 import io.coursewire.inbound.VendorTranslator;
@@ -54,11 +53,9 @@ public class DigitalChalkTranslator implements VendorTranslator {
         }
         String courseId = f.requiredId("offering.id");
         Instant date = f.requiredTime("date", Times::iso, ISO);
-        String userId = f.id("user.id");
-        String email = f.text("user.email");
-        if (userId == null && email == null) {
-            throw InvalidPayloadException.missingEither("user.id", "user.email");
-        }
+        Fields.LearnerRef learner = f.learner("user.id", "user.email");
+        String userId = learner.id();
+        String email = learner.email();
 
         boolean completed = type == EventType.COMPLETED;
         String registrationId = f.id("registration.id");
@@ -68,7 +65,7 @@ public class DigitalChalkTranslator implements VendorTranslator {
         // in the same second would collide, so the learner and offering join it.
         String id = registrationId != null
                 ? EventIds.derive(VENDOR, event, registrationId, date.toString())
-                : EventIds.derive(VENDOR, event, null, date.toString(), courseId, userId != null ? userId : email);
+                : EventIds.derive(VENDOR, event, null, date.toString(), courseId, learner.key());
         CanonicalEvent.Data data = new CanonicalEvent.Data(
                 VENDOR,
                 event,

@@ -63,11 +63,9 @@ public class ThinkificTranslator implements VendorTranslator {
             throw InvalidPayloadException.missingEither("payload.course.id", "payload.course_id");
         }
         Instant createdAt = f.requiredTime("created_at", Times::iso, ISO);
-        String userId = f.id("payload.user.id");
-        String email = f.text("payload.user.email");
-        if (userId == null && email == null) {
-            throw InvalidPayloadException.missingEither("payload.user.id", "payload.user.email");
-        }
+        Fields.LearnerRef learner = f.learner("payload.user.id", "payload.user.email");
+        String userId = learner.id();
+        String email = learner.email();
 
         Double percent = f.percent("payload.percentage_completed");
         boolean completed = type == EventType.COMPLETED || (percent != null && percent >= 100.0);

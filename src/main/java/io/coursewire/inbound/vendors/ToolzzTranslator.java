@@ -22,7 +22,6 @@ import io.coursewire.canonical.EventIds;
 import io.coursewire.canonical.EventType;
 import io.coursewire.canonical.Times;
 import io.coursewire.inbound.Fields;
-import io.coursewire.inbound.InvalidPayloadException;
 import io.coursewire.inbound.RequestHeaders;
 import io.coursewire.inbound.Translation;
 import io.coursewire.inbound.VendorTranslator;
@@ -63,11 +62,9 @@ public class ToolzzTranslator implements VendorTranslator {
         }
         String courseId = f.requiredId("data.course.id");
         Instant sendAt = f.requiredTime("event.send_at", text -> Times.local(text, zone), LOCAL_TIME);
-        String userId = f.id("data.user.id");
-        String email = f.text("data.user.email");
-        if (userId == null && email == null) {
-            throw InvalidPayloadException.missingEither("data.user.id", "data.user.email");
-        }
+        Fields.LearnerRef learner = f.learner("data.user.id", "data.user.email");
+        String userId = learner.id();
+        String email = learner.email();
 
         String institution = f.id("data.institution.id");
         String enrollmentId = f.id("data.enrollment.id");
@@ -79,7 +76,7 @@ public class ToolzzTranslator implements VendorTranslator {
         // two learners finishing in the same second would collide, so the learner and course join it.
         String id = enrollmentId != null
                 ? EventIds.derive(VENDOR, institution, enrollmentId, slug, sendAt.toString())
-                : EventIds.derive(VENDOR, institution, null, slug, sendAt.toString(), courseId, userId != null ? userId : email);
+                : EventIds.derive(VENDOR, institution, null, slug, sendAt.toString(), courseId, learner.key());
         CanonicalEvent.Data data = new CanonicalEvent.Data(
                 VENDOR,
                 slug,

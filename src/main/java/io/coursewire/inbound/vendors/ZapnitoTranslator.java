@@ -57,15 +57,13 @@ public class ZapnitoTranslator implements VendorTranslator {
 
         String courseId = f.requiredId("course_id");
         Instant updatedAt = f.requiredTime("updated_at", Times::rails, RAILS_OR_ISO);
-        String userId = f.id("user_id");
-        String email = f.text("user_email");
-        if (userId == null && email == null) {
-            throw InvalidPayloadException.missingEither("user_id", "user_email");
-        }
+        Fields.LearnerRef learner = f.learner("user_id", "user_email");
+        String userId = learner.id();
+        String email = learner.email();
 
         String host = headers.get(HOST_HEADER);
         // A learner known only by email is still one learner: the email stands in for the id.
-        String user = userId != null ? userId : email;
+        String user = learner.key();
         String id = EventIds.derive(VENDOR, host, courseId, user, percent.toString(), updatedAt.toString());
         CanonicalEvent.Data data = new CanonicalEvent.Data(
                 VENDOR,
