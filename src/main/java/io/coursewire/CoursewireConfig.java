@@ -33,6 +33,10 @@ public interface CoursewireConfig {
 
     Routing routing();
 
+    Delivery delivery();
+
+    Admin admin();
+
     interface Broker {
         /** Start an in-process Artemis broker; false when {@link #url()} points at an external one. */
         @WithDefault("true")
@@ -111,7 +115,44 @@ public interface CoursewireConfig {
 
     interface Routing {
         /** Concurrent consumers of the events channel. */
-        @WithDefault("2")
+        @WithDefault("4")
         int consumers();
+    }
+
+    interface Delivery {
+        /** A delivery attempt that has no answer within this time fails (and is retried). Per target: {@code timeout}. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Concurrent deliveries per target. */
+        @WithDefault("4")
+        int consumers();
+
+        /** How long graceful shutdown waits for in-flight deliveries. */
+        @WithDefault("10s")
+        Duration drainTimeout();
+
+        Retry retry();
+
+        /** Exponential backoff: the n-th retry waits initial-delay × multiplier^(n-1), at most max-delay. */
+        interface Retry {
+            @WithDefault("10s")
+            Duration initialDelay();
+
+            @WithDefault("3")
+            double multiplier();
+
+            @WithDefault("1h")
+            Duration maxDelay();
+
+            /** Attempts in all, the first included; after the last failure the delivery is dead-lettered. */
+            @WithDefault("12")
+            int maxAttempts();
+        }
+    }
+
+    interface Admin {
+        /** Token for the admin API ({@code Authorization: Token token=…} or {@code Bearer …}); a demo token applies, with a WARN, until set. */
+        Optional<String> token();
     }
 }

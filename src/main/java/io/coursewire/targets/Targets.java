@@ -33,6 +33,10 @@ public class Targets {
         return current;
     }
 
+    public java.util.Optional<Target> byName(String name) {
+        return current.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
     public Path file() {
         return file;
     }
