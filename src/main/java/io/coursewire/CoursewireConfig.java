@@ -128,10 +128,6 @@ public interface CoursewireConfig {
         @WithDefault("4")
         int consumers();
 
-        /** How long graceful shutdown waits for in-flight deliveries. */
-        @WithDefault("10s")
-        Duration drainTimeout();
-
         Retry retry();
 
         /** Exponential backoff: the n-th retry waits initial-delay × multiplier^(n-1), at most max-delay. */

@@ -3,6 +3,7 @@ package io.coursewire.channel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +28,9 @@ import org.jboss.logging.Logger;
 import io.coursewire.CoursewireConfig;
 
 /**
- * The ingest side of the durable channel: puts each accepted canonical event on the broker's events
- * address as a persistent message, and completes its future once the broker has it on disk.
+ * The producer side of the durable channel: puts each accepted canonical event on the broker's events
+ * address, and each delivery the router fans out (and each scheduled retry) on its target's delivery
+ * queue, as persistent messages; a caller's future completes once the broker has them on disk.
  *
  * <p>Accepts are committed in batches (group commit at the application level): a few writer threads
  * each drain whatever accepts are waiting, send them in one broker transaction and commit it — one
@@ -45,11 +47,18 @@ import io.coursewire.CoursewireConfig;
 public class DurableChannel {
 
     private static final Logger LOG = Logger.getLogger(DurableChannel.class);
-    private static final SimpleString EVENTS = SimpleString.of(Channels.EVENTS);
     private static final int MAX_BATCH = 256;
 
-    /** An accept waiting for its batch. */
-    private record Pending(String eventId, byte[] json, CompletableFuture<Void> stored) {
+    /**
+     * One message for the broker: its address, an optional duplicate-detection id (a second message
+     * with the same id on the same address is dropped by the broker), properties, and an optional
+     * time before which the broker must not deliver it (0: at once).
+     */
+    public record Outgoing(String address, String duplicateId, byte[] body, Map<String, Object> properties, long deliverAt) {
+    }
+
+    /** Messages that are stored together (one transaction), and the future of their caller. */
+    private record Pending(List<Outgoing> messages, CompletableFuture<Void> stored) {
     }
 
     private final CoursewireConfig config;
@@ -77,12 +86,43 @@ public class DurableChannel {
      * accept timeout.
      */
     public CompletableFuture<Void> send(String eventId, byte[] json) {
+        return send(List.of(new Outgoing(Channels.EVENTS, eventId, json,
+                Map.of(Channels.ACCEPTED_AT, System.currentTimeMillis()), 0)));
+    }
+
+    /**
+     * Stores the messages in one broker transaction (all or none), batched with whatever else is
+     * waiting. The future completes when they are on disk, or were already there (same duplicate id).
+     */
+    public CompletableFuture<Void> send(List<Outgoing> messages) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(eventId, json, stored))) {
+        if (messages.isEmpty()) {
+            stored.complete(null);
+            return stored;
+        }
+        if (!running || !queue.offer(new Pending(messages, stored))) {
             stored.completeExceptionally(new IllegalStateException("durable channel is closed or saturated"));
             return stored;
         }
         return stored.orTimeout(config.ingest().acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Creates the durable queue if the broker does not have it yet. Delivery queues are made before
+     * anything is sent to them: the broker would otherwise drop messages to an address with no queue.
+     */
+    public void ensureQueue(String name) throws Exception {
+        try (ClientSessionFactory factory = locator.createSessionFactory(); ClientSession session = factory.createSession()) {
+            if (!session.queueQuery(SimpleString.of(name)).isExists()) {
+                try {
+                    session.createQueue(org.apache.activemq.artemis.api.core.QueueConfiguration.of(name)
+                            .setAddress(name).setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST)
+                            .setDurable(true).setAutoCreated(false));
+                } catch (org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException raced) {
+                    // made by someone else in the meantime: what we wanted
+                }
+            }
+        }
     }
 
     /** True when the broker accepts a session now. */
@@ -145,7 +185,9 @@ public class DurableChannel {
             try {
                 open();
                 for (Pending p : batch) {
-                    producer.send(EVENTS, message(p));
+                    for (Outgoing m : p.messages()) {
+                        producer.send(SimpleString.of(m.address()), message(m));
+                    }
                 }
                 session.commit();
                 batch.forEach(p -> p.stored().complete(null));
@@ -159,27 +201,59 @@ public class DurableChannel {
             }
         }
 
-        /** A batch with an event the broker already holds: each event in its own transaction. */
+        /**
+         * A batch with a message the broker already holds: each caller's messages in their own
+         * transaction, and when that fails too, each message alone (a message the broker holds from
+         * before is stored; the others still go through).
+         */
         private void commitAlone(Pending p) {
             try {
-                open();
-                producer.send(EVENTS, message(p));
-                session.commit();
+                commitEach(p.messages());
                 p.stored().complete(null);
-            } catch (ActiveMQDuplicateIdException alreadyStored) {
+            } catch (ActiveMQDuplicateIdException someStoredBefore) {
                 rollbackQuietly();
-                p.stored().complete(null); // the broker has it on disk from before: accepted
+                try {
+                    for (Outgoing m : p.messages()) {
+                        commitEach(List.of(m));
+                    }
+                    p.stored().complete(null);
+                } catch (Exception e) {
+                    discard();
+                    p.stored().completeExceptionally(e);
+                }
             } catch (Exception e) {
                 discard();
                 p.stored().completeExceptionally(e);
             }
         }
 
-        private ClientMessage message(Pending p) {
+        /** Sends and commits; a single message the broker already holds counts as stored. */
+        private void commitEach(List<Outgoing> messages) throws Exception {
+            open();
+            try {
+                for (Outgoing m : messages) {
+                    producer.send(SimpleString.of(m.address()), message(m));
+                }
+                session.commit();
+            } catch (ActiveMQDuplicateIdException duplicate) {
+                if (messages.size() > 1) {
+                    throw duplicate;
+                }
+                rollbackQuietly(); // the broker has it on disk from before
+            }
+        }
+
+        private ClientMessage message(Outgoing m) {
             ClientMessage message = session.createMessage(Message.BYTES_TYPE, true);
-            message.getBodyBuffer().writeBytes(p.json());
-            // As UTF-8 bytes, so the broker's journalled id cache can be read back as event ids.
-            message.putBytesProperty(Message.HDR_DUPLICATE_DETECTION_ID, p.eventId().getBytes(StandardCharsets.UTF_8));
+            message.getBodyBuffer().writeBytes(m.body());
+            if (m.duplicateId() != null) {
+                // As UTF-8 bytes, so the broker's journalled id cache can be read back as event ids.
+                message.putBytesProperty(Message.HDR_DUPLICATE_DETECTION_ID, m.duplicateId().getBytes(StandardCharsets.UTF_8));
+            }
+            m.properties().forEach(message::putObjectProperty);
+            if (m.deliverAt() > 0) {
+                message.putLongProperty(Message.HDR_SCHEDULED_DELIVERY_TIME, m.deliverAt());
+            }
             return message;
         }
 

@@ -139,6 +139,19 @@ public class EmbeddedBroker {
                 .setMaxRedeliveryDelay(60_000)
                 .setDeadLetterAddress(SimpleString.of(Channels.DEAD_LETTERS))
                 .setExpiryAddress(SimpleString.of(Channels.EXPIRED)));
+        // Delivery queues: failures are handled by the delivery route (retry as a scheduled message,
+        // dead letter); the broker redelivers only when that handling itself failed (broker trouble).
+        c.addAddressSetting(Channels.DELIVERY_PREFIX + "#", new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(1_000)
+                .setRedeliveryMultiplier(2.0)
+                .setMaxRedeliveryDelay(60_000)
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false)
+                .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                .setDefaultQueueRoutingType(RoutingType.ANYCAST)
+                .setDeadLetterAddress(SimpleString.of(Channels.DEAD_LETTERS))
+                .setExpiryAddress(SimpleString.of(Channels.EXPIRED)));
         return c;
     }
 }

@@ -1,8 +1,13 @@
 package io.coursewire.delivery;
 
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import io.coursewire.channel.DurableChannel;
 
 /**
  * Sends an event to one target again, as a fresh delivery (attempts start again at 1): what the
@@ -11,7 +16,17 @@ import jakarta.inject.Singleton;
 @Singleton
 public class Replay {
 
+    private final DurableChannel channel;
+
+    @Inject
+    public Replay(DurableChannel channel) {
+        this.channel = channel;
+    }
+
     public CompletableFuture<Void> enqueue(String eventId, String target, byte[] eventJson) {
-        throw new UnsupportedOperationException("not wired yet");
+        // A new generation: the replay is a delivery of its own, never taken for a duplicate of the first.
+        String generation = "r-" + UUID.randomUUID();
+        DeliveryRequest delivery = new DeliveryRequest(eventId, target, 1, generation, System.currentTimeMillis(), eventJson);
+        return channel.send(List.of(delivery.toMessage(0)));
     }
 }

@@ -1,5 +1,8 @@
 package io.coursewire.routing;
 
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -7,56 +10,61 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 import io.coursewire.CoursewireConfig;
-import io.coursewire.canonical.Times;
 import io.coursewire.channel.Channels;
+import io.coursewire.channel.DurableChannel;
+import io.coursewire.delivery.DeliveryRequest;
 import io.coursewire.eventlog.EventLog;
 
 /**
- * Content-Based Router: consumes the durable events channel and sends each event to every target
- * whose conditions hold (a Recipient List), then records it in the event log. The message leaves
- * the queue only when every target has it; a failure hands it back to the broker, which redelivers
- * it with backoff, so nothing accepted is lost.
+ * Content-Based Router: consumes the durable events channel and turns each event into one delivery per
+ * target whose conditions hold (the Recipient List), each its own durable message on that target's
+ * queue, then records the event in the event log. The event leaves the channel only once all its
+ * deliveries are on disk; a failure hands it back to the broker, which redelivers it with backoff.
+ *
+ * <p>Why not Camel's {@code recipientList} to {@code jms:} endpoints: that would be one synchronous
+ * send (one fsync) per delivery, and a crash between two of them would leave an event half fanned out.
+ * Here an event's deliveries are stored in one broker transaction, batched with other work (group
+ * commit), and each carries a duplicate id, so routing the same event again stores nothing twice.
  */
 @ApplicationScoped
 public class ContentBasedRouter extends RouteBuilder {
 
     static final String EVENT = "coursewire.event";
-    static final String RECIPIENTS = "coursewire.recipients";
 
     @Inject
     CoursewireConfig config;
-
     @Inject
     EventLog eventLog;
     @Inject
     RecipientResolver recipients;
+    @Inject
+    DurableChannel channel;
 
     @Override
     public void configure() {
         errorHandler(defaultErrorHandler().logExhaustedMessageHistory(false).logExhaustedMessageBody(false));
 
         // CLIENT_ACKNOWLEDGE: the message is acknowledged only after the route completes, and an
-        // exception recovers the session so the broker redelivers it (with backoff). Unlike a
-        // transacted session, the acknowledgement does not wait for its own fsync: after a crash an
-        // event may be routed twice, never lost, and every target tolerates the repeat.
+        // exception recovers the session so the broker redelivers it (with backoff).
         from("jms:queue:" + Channels.EVENTS + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE"
                 + "&concurrentConsumers=" + config.routing().consumers() + "&cacheLevelName=CACHE_CONSUMER"
                 + "&recoveryInterval=1000")
                 .routeId("content-based-router")
-                .process(exchange -> {
-                    RoutedEvent event = RoutedEvent.parse(exchange.getMessage().getBody(byte[].class));
-                    exchange.setProperty(EVENT, event);
-                    exchange.getMessage().removeHeaders("*");
-                    exchange.getMessage().setHeader(Exchange.FILE_NAME,
-                            Times.compactUtc(event.time()) + "_" + event.vendor() + "_" + event.id() + ".json");
-                    exchange.getMessage().setBody(event.json());
-                    exchange.setProperty(RECIPIENTS, recipients.endpointsFor(event));
-                })
-                .recipientList(exchangeProperty(RECIPIENTS))
-                .end()
+                .process(this::fanOut)
                 .process(exchange -> {
                     RoutedEvent event = exchange.getProperty(EVENT, RoutedEvent.class);
                     eventLog.record(event.id(), event.vendor(), event.type(), event.time(), event.json());
                 });
+    }
+
+    private void fanOut(Exchange exchange) throws Exception {
+        RoutedEvent event = RoutedEvent.parse(exchange.getMessage().getBody(byte[].class));
+        exchange.setProperty(EVENT, event);
+        Long acceptedAt = exchange.getMessage().getHeader(Channels.ACCEPTED_AT, Long.class);
+        long accepted = acceptedAt == null ? System.currentTimeMillis() : acceptedAt;
+        List<DurableChannel.Outgoing> deliveries = recipients.targetsFor(event).stream()
+                .map(target -> new DeliveryRequest(event.id(), target.name(), 1, DeliveryRequest.ROUTED, accepted, event.json()).toMessage(0))
+                .toList();
+        channel.send(deliveries).get(30, TimeUnit.SECONDS);
     }
 }

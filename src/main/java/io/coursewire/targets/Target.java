@@ -4,9 +4,9 @@ import java.util.Set;
 
 /**
  * One destination an operator configured in {@code config/targets.yaml} (§4), with the shorthand
- * filters that decide which events it receives. New kinds (http, email) are further records.
+ * filters that decide which events it receives. New kinds (email) are further records.
  */
-public sealed interface Target permits FileTarget {
+public sealed interface Target permits FileTarget, HttpTarget {
 
     String name();
 

@@ -1,0 +1,113 @@
+package io.coursewire.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.coursewire.eventlog.BatchedInserts;
+
+/**
+ * What operators inspect (§6): every delivery attempt, and the dead-letter store. Attempts are a
+ * record, written in batches off the delivery path. A dead letter is the only copy of a delivery that
+ * has left the broker, so it is written at once, before the broker forgets the message.
+ */
+@Singleton
+public class DeliveryRecords {
+
+    /** How an attempt ended. */
+    public enum Outcome {
+        DELIVERED, RETRYING, DEAD;
+
+        String column() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private record Attempt(String eventId, String target, int attempt, Instant at, int durationMs, Integer status,
+            String error, Outcome outcome) {
+    }
+
+    private static final int MAX_ERROR = 1000;
+
+    private final DataSource dataSource;
+    private final BatchedInserts<Attempt> attempts;
+
+    @Inject
+    public DeliveryRecords(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.attempts = new BatchedInserts<>(dataSource, "delivery-attempts",
+                "INSERT INTO delivery_attempt (event_id, target, attempt, attempted_at, duration_ms, status, error, outcome)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                DeliveryRecords::bind);
+    }
+
+    public void attempt(DeliveryRequest delivery, Instant at, long durationMs, Integer status, String error, Outcome outcome)
+            throws InterruptedException {
+        attempts.add(new Attempt(delivery.eventId(), delivery.target(), delivery.attempt(), at,
+                (int) Math.min(Integer.MAX_VALUE, durationMs), status, clip(error), outcome));
+    }
+
+    /**
+     * Stores the delivery as a dead letter; committed when this returns. A delivery stored before (the
+     * broker redelivered it after a crash) is not stored twice.
+     */
+    public void deadLetter(DeliveryRequest delivery, Integer lastStatus, String lastError) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO dead_letter (delivery_key, event_id, target, attempts, last_status, last_error, dead_at, payload)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, delivery.key());
+            ps.setString(2, delivery.eventId());
+            ps.setString(3, delivery.target());
+            ps.setInt(4, delivery.attempt());
+            setStatus(ps, 5, lastStatus);
+            ps.setString(6, clip(lastError));
+            ps.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setString(8, new String(delivery.json(), StandardCharsets.UTF_8));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!BatchedInserts.isUniqueViolation(e)) {
+                throw e;
+            }
+        }
+    }
+
+    @PreDestroy
+    void flushAndStop() throws InterruptedException {
+        attempts.close();
+    }
+
+    private static void bind(PreparedStatement ps, Attempt a) throws SQLException {
+        ps.setString(1, a.eventId());
+        ps.setString(2, a.target());
+        ps.setInt(3, a.attempt());
+        ps.setObject(4, OffsetDateTime.ofInstant(a.at(), ZoneOffset.UTC));
+        ps.setInt(5, a.durationMs());
+        setStatus(ps, 6, a.status());
+        ps.setString(7, a.error());
+        ps.setString(8, a.outcome().column());
+    }
+
+    private static void setStatus(PreparedStatement ps, int index, Integer status) throws SQLException {
+        if (status == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, status);
+        }
+    }
+
+    private static String clip(String s) {
+        return s == null || s.length() <= MAX_ERROR ? s : s.substring(0, MAX_ERROR);
+    }
+}

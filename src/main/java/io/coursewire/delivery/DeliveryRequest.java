@@ -1,0 +1,51 @@
+package io.coursewire.delivery;
+
+import java.util.Map;
+
+import io.coursewire.channel.Channels;
+import io.coursewire.channel.DurableChannel;
+
+/**
+ * One delivery of one event to one target, as it travels on the target's queue: the canonical JSON
+ * as the body, the rest as message properties. {@code generation} tells apart the routed delivery
+ * ({@code "0"}) from each replay, so that a replay is never taken for a duplicate.
+ */
+public record DeliveryRequest(String eventId, String target, int attempt, String generation, long acceptedAt, byte[] json) {
+
+    static final String EVENT_ID = "eventId";
+    static final String TARGET = "target";
+    static final String ATTEMPT = "attempt";
+    static final String GENERATION = "generation";
+
+    public static final String ROUTED = "0";
+
+    /** Identifies this delivery across its attempts (and in the dead-letter store). */
+    public String key() {
+        return eventId + "/" + target + "/" + generation;
+    }
+
+    public DeliveryRequest nextAttempt() {
+        return new DeliveryRequest(eventId, target, attempt + 1, generation, acceptedAt, json);
+    }
+
+    /**
+     * The message for the target's queue. Its duplicate id names the delivery and the attempt, so that
+     * re-sending it (a redelivered event routed again, a retry scheduled again after a crash) stores it once.
+     */
+    public DurableChannel.Outgoing toMessage(long deliverAt) {
+        return new DurableChannel.Outgoing(Channels.deliveryQueue(target), key() + "#" + attempt, json,
+                Map.of(EVENT_ID, eventId, TARGET, target, ATTEMPT, attempt, GENERATION, generation, Channels.ACCEPTED_AT, acceptedAt),
+                deliverAt);
+    }
+
+    /** Reads a delivery back from the message headers Camel's JMS consumer maps the properties to. */
+    public static DeliveryRequest fromHeaders(Map<String, Object> headers, byte[] json) {
+        return new DeliveryRequest(
+                String.valueOf(headers.get(EVENT_ID)),
+                String.valueOf(headers.get(TARGET)),
+                ((Number) headers.get(ATTEMPT)).intValue(),
+                String.valueOf(headers.get(GENERATION)),
+                headers.get(Channels.ACCEPTED_AT) instanceof Number n ? n.longValue() : System.currentTimeMillis(),
+                json);
+    }
+}
