@@ -378,6 +378,8 @@ public class DeliveryBench {
             args.put(argv[i].substring(0, eq), argv[i].substring(eq + 1));
         }
         Locale.setDefault(Locale.ROOT);
+        Cpu.servicePid = Long.parseLong(args.getOrDefault("servicepid", "-1"));
+        Cpu.nanosPerTick = 1_000_000_000L / Long.parseLong(args.getOrDefault("clktck", "100"));
         switch (argv[0]) {
             case "throughput" -> throughput(args);
             case "latency" -> latency(args);
@@ -439,9 +441,11 @@ public class DeliveryBench {
 
         long[] before = sink.distinct();
         long dupsBefore = sink.duplicates();
+        Cpu cpu = new Cpu();
         Sent sent = sendClosed(load, "m", events, concurrency, false);
         int accepted = sent.accepted.get();
         boolean done = sink.awaitAtLeast(plus(before, accepted), cap);
+        String cpuUse = cpu.since();
         long lastArrival = sink.lastNew();
         double ingestSeconds = (sent.lastAck.get() - sent.start) / 1e9;
         double e2eSeconds = (lastArrival - sent.start) / 1e9;
@@ -463,6 +467,7 @@ public class DeliveryBench {
                     Arrays.toString(minus(after, before)), accepted);
         }
         System.out.printf("  redeliveries seen by the sink (same id again): %d%n", sink.duplicates() - dupsBefore);
+        System.out.printf("  CPU, first POST to last delivery: %s%n", cpuUse);
         System.out.printf("RESULT throughput-%d targets=%d events=%d ingest_eps=%.0f e2e_eps=%s delivered=%d complete=%s%n",
                 targets, targets, accepted, accepted / ingestSeconds, done ? String.format("%.0f", accepted / e2eSeconds) : "NA",
                 delivered, done);
@@ -495,6 +500,8 @@ public class DeliveryBench {
         int maxInFlight = 0;
         long maxLag = 0;
         double period = 1e9 / rate;
+        long deliveredBefore = sink.targets[0].distinct.get();
+        Cpu cpu = new Cpu();
         long start = System.nanoTime() + 20_000_000L;
         sent.start = start;
         for (int i = 0; i < count; i++) {
@@ -516,6 +523,8 @@ public class DeliveryBench {
                     });
         }
         long lastSend = System.nanoTime();
+        long deliveredInWindow = sink.targets[0].distinct.get() - deliveredBefore;
+        String cpuUse = cpu.since();
         while (inFlight.get() > 0) {
             Thread.sleep(5);
         }
@@ -557,11 +566,14 @@ public class DeliveryBench {
                 count, (lastSend - start) / 1e9, count / ((lastSend - start) / 1e9), maxLag / 1e6, maxInFlight);
         System.out.printf("  accepted:        %d%s; 202 latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", accepted, sent.problems(),
                 pct(ack, 50), pct(ack, 99), ack.length == 0 ? 0 : ack[ack.length - 1]);
-        System.out.printf("  delivered:       %d of %d accepted%s%n", k, accepted, missing > 0 ? " (cap of " + cap.toSeconds() + " s reached)" : "");
+        System.out.printf("  delivered:       %d of %d accepted%s; %d (%.0f/s) while the load ran%n", k, accepted,
+                missing > 0 ? " (cap of " + cap.toSeconds() + " s reached)" : "", deliveredInWindow,
+                deliveredInWindow / ((lastSend - start) / 1e9));
         System.out.printf("  202 -> delivery: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (min %.1f ms)%n",
                 pct(fromAck, 50), pct(fromAck, 90), pct(fromAck, 99), k == 0 ? 0 : fromAck[k - 1], k == 0 ? 0 : fromAck[0]);
         System.out.printf("  POST -> delivery: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 pct(fromPost, 50), pct(fromPost, 90), pct(fromPost, 99), k == 0 ? 0 : fromPost[k - 1]);
+        System.out.printf("  CPU while the load ran: %s%n", cpuUse);
         System.out.printf("RESULT latency rate=%d accepted=%d delivered=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
                 rate, accepted, k, pct(fromAck, 50), pct(fromAck, 90), pct(fromAck, 99), k == 0 ? 0 : fromAck[k - 1]);
         load.stop();
@@ -650,9 +662,11 @@ public class DeliveryBench {
         }
         long[] before = sink.distinct();
         long dupsBefore = sink.duplicates();
+        Cpu cpu = new Cpu();
         long start = System.nanoTime();
         WrkResult r = runWrk(args, duration, "run");
         long end = System.nanoTime();
+        String cpuUse = cpu.since();
         long[] atEnd = minus(sink.distinct(), before);
         long accepted = r.requests - r.non2xx;
 
@@ -674,14 +688,58 @@ public class DeliveryBench {
             System.out.printf("  drain:           NOT complete %d s after wrk ended: %s of %d per target%n", cap.toSeconds(),
                     Arrays.toString(delivered), accepted);
         }
-        System.out.printf("  sink distinct ids per target after settling: %s%s; redeliveries seen: %d%n", Arrays.toString(delivered),
-                settled ? "" : " (did not settle)", sink.duplicates() - dupsBefore);
+        long extra = Arrays.stream(delivered).max().orElse(0) - accepted;
+        System.out.printf("  sink distinct ids per target after settling: %s%s%s; redeliveries seen: %d%n", Arrays.toString(delivered),
+                settled ? "" : " (did not settle)",
+                extra > 0 ? " (" + extra + " more than wrk's 2xx count: requests still in flight when wrk stopped)" : "",
+                sink.duplicates() - dupsBefore);
+        System.out.printf("  CPU while wrk ran (wrk itself not counted): %s%n", cpuUse);
         System.out.printf("RESULT wrk-%d targets=%d rps=%.0f p99_ms=%.2f non2xx=%d accepted=%d drain_s=%s%n", targets, targets, r.rps,
                 r.p99Ms, r.non2xx, accepted, reached ? String.format("%.2f", drain) : "NA");
         if (args.containsKey("verbose")) {
             System.out.println(r.output);
         }
         sink.stop();
+    }
+
+    // ---------------------------------------------------------------------------------------- cpu
+
+    /** CPU used by this JVM and by the service process (from /proc/<pid>/stat), to show who had the cores. */
+    static final class Cpu {
+        static long servicePid = -1;
+        static long nanosPerTick = 10_000_000L;
+        final long wall = System.nanoTime();
+        final long harness = harnessCpu();
+        final long service = serviceCpu();
+
+        static long harnessCpu() {
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+        }
+
+        static long serviceCpu() {
+            if (servicePid <= 0) {
+                return -1;
+            }
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + servicePid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // utime and stime are fields 14 and 15 of stat, 12 and 13 after "pid (comm) ", in clock ticks
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * nanosPerTick;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** e.g. "service 1.62 cores, harness 0.21 cores (of 2) over 24.5 s" */
+        String since() {
+            Cpu now = new Cpu();
+            double wallNs = now.wall - wall;
+            String svc = service < 0 || now.service < 0 ? "?" : String.format("%.2f", (now.service - service) / wallNs);
+            String own = harness < 0 ? "?" : String.format("%.2f", (now.harness - harness) / wallNs);
+            return "service " + svc + " cores, harness " + own + " cores (of " + Runtime.getRuntime().availableProcessors()
+                    + ") over " + String.format("%.1f", wallNs / 1e9) + " s";
+        }
     }
 
     static ThreadFactory daemon(String name) {

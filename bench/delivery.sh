@@ -109,6 +109,7 @@ finish() {
 harness() {
   # shellcheck disable=SC2086
   java $HARNESS_OPTS bench/DeliveryBench.java "$@" service="http://127.0.0.1:$PORT" sinkport="$SINK_PORT" token="$token" cap="$CAP" \
+    servicepid="$pid" clktck="$(getconf CLK_TCK)" \
     | tee -a "$results" | grep -v '^RESULT'
 }
 
