@@ -365,6 +365,11 @@ public class DeliveryBench {
     // ---------------------------------------------------------------------------------------- modes
 
     public static void main(String[] argv) throws Exception {
+        // HttpClient hands each response future on to CompletableFuture's default async pool; with fewer
+        // than 3 cores that "pool" starts a new thread per task (per request). A common pool of 2 avoids it.
+        if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2");
+        }
         if (argv.length == 0) {
             System.err.println("usage: java bench/DeliveryBench.java throughput|latency|wrk key=value ...");
             System.exit(2);

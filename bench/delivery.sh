@@ -17,7 +17,7 @@
 #   EVENTS=20000 WARMUP_EVENTS=5000 CONCURRENCY=64 RATE=500 LAT_SECONDS=20 \
 #   DURATION=10s WRK_WARMUP=20s CONNECTIONS=64 THREADS=2 PORT=18090 SINK_PORT=19001 bench/delivery.sh
 #   JAVA_OPTS='-Xmx256m -XX:+UseParallelGC'      # the service's JVM options
-#   HARNESS_OPTS='-Xmx256m -XX:+UseSerialGC'     # the harness's JVM options
+#   HARNESS_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"  # the harness JVM: C1 only, it leaves more CPU to the service
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +35,7 @@ CAP=${CAP:-120}
 PORT=${PORT:-18090}
 SINK_PORT=${SINK_PORT:-19001}
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:+UseParallelGC}
-HARNESS_OPTS=${HARNESS_OPTS:--Xmx256m -XX:+UseSerialGC}
+HARNESS_OPTS=${HARNESS_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
 
 if [[ " $SCENARIOS " == *" wrk4 "* ]] && ! command -v wrk >/dev/null; then
