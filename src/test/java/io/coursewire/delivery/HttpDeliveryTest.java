@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import io.coursewire.inbound.IngestMetricsTest;
 import io.coursewire.support.Fixtures;
 import io.coursewire.support.HttpSinks;
 import io.coursewire.support.Webhooks;
@@ -82,6 +83,7 @@ class HttpDeliveryTest {
         sink().stubFor(post("/flaky").inScenario("flaky").whenScenarioStateIs("failed-twice")
                 .willReturn(aResponse().withStatus(204)));
 
+        String metricsBefore = IngestMetricsTest.metrics();
         String id = accept("course-flaky");
 
         await().atMost(Duration.ofSeconds(15)).until(() -> outcomes(id, "flaky").contains("delivered"));
@@ -99,6 +101,10 @@ class HttpDeliveryTest {
             assertThat(JSON.readTree(attempt.getBody()).path("id").asText()).isEqualTo(id);
             assertThat(independentlyVerified(SECRET, attempt)).as("Standard Webhooks signature").isTrue();
         }
+        String metricsAfter = IngestMetricsTest.metrics();
+        assertThat(IngestMetricsTest.delta(metricsBefore, metricsAfter, "coursewire_deliveries_retried_total{target=\"flaky\"}")).isEqualTo(2);
+        assertThat(IngestMetricsTest.delta(metricsBefore, metricsAfter, "coursewire_deliveries_delivered_total{target=\"flaky\"}")).isEqualTo(1);
+        assertThat(IngestMetricsTest.delta(metricsBefore, metricsAfter, "coursewire_delivery_latency_seconds_count{target=\"flaky\"}")).isEqualTo(1);
     }
 
     @Test
@@ -141,11 +147,14 @@ class HttpDeliveryTest {
     @Test
     void goneIsDeadLetteredAtOnce() throws Exception {
         sink().stubFor(post("/gone").willReturn(aResponse().withStatus(410)));
+        String metricsBefore = IngestMetricsTest.metrics();
         String id = accept("course-gone");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> deadLetter(id, "gone") != null);
         assertThat(deadLetter(id, "gone")).containsEntry("attempts", 1).containsEntry("last_status", 410);
         assertThat(requests("/gone")).hasSize(1);
+        assertThat(IngestMetricsTest.delta(metricsBefore, IngestMetricsTest.metrics(),
+                "coursewire_deliveries_dead_lettered_total{target=\"gone\"}")).isEqualTo(1);
     }
 
     @Test
