@@ -6,7 +6,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -67,8 +74,6 @@ class HttpDeliveryTest {
 
     @Inject
     DataSource db;
-    @Inject
-    Replay replay;
 
     WireMockServer sink() {
         return HttpSinks.server();
@@ -133,15 +138,34 @@ class HttpDeliveryTest {
         String id = accept("course-down");
 
         await().atMost(Duration.ofSeconds(15)).until(() -> deadLetter(id, "down") != null);
-        Map<String, Object> dead = deadLetter(id, "down");
-        assertThat(dead).containsEntry("attempts", 4).containsEntry("last_status", 503).containsEntry("last_error", "HTTP 503");
+        assertThat(deadLetter(id, "down")).containsEntry("attempts", 4).containsEntry("last_status", 503).containsEntry("last_error", "HTTP 503");
         assertThat(requests("/down")).hasSize(4);
 
+        // The operator's view: the dead letter in the list, the event with its four failed attempts.
+        String deadLetterId = admin().get("/api/v1/dead-letters?target=down").then().statusCode(200)
+                .body("deadLetters.find { it.eventId == '" + id + "' }.attempts", is(4))
+                .body("deadLetters.find { it.eventId == '" + id + "' }.lastError", is("HTTP 503"))
+                .extract().path("deadLetters.find { it.eventId == '" + id + "' }.id");
+        admin().get("/api/v1/events/" + id).then().statusCode(200)
+                .body("event.id", is(id))
+                .body("deliveries.find { it.target == 'down' }.state", is("dead"))
+                .body("deliveries.find { it.target == 'down' }.attempts.status", contains(503, 503, 503, 503));
+
+        // The target recovers; the operator replays the dead letter.
         sink().stubFor(post("/down").willReturn(aResponse().withStatus(200)));
-        replay.enqueue(id, "down", ((String) dead.get("payload")).getBytes(StandardCharsets.UTF_8)).get();
+        admin().post("/api/v1/dead-letters/" + deadLetterId + "/replay").then().statusCode(202).body("replayed", is(true));
         await().atMost(Duration.ofSeconds(10)).until(() -> outcomes(id, "down").contains("delivered"));
         assertThat(requests("/down")).hasSize(5);
         assertThat(requests("/down").get(4).getHeader("webhook-id")).isEqualTo(id);
+        admin().get("/api/v1/dead-letters?target=down").then().body("deadLetters.eventId", not(hasItem(id)));
+        admin().get("/api/v1/dead-letters?target=down&include=replayed").then()
+                .body("deadLetters.find { it.eventId == '" + id + "' }.replayedAt", notNullValue());
+
+        // And the whole event can be sent again to one named target.
+        admin().contentType("application/json").body("{\"target\": \"down\"}").post("/api/v1/events/" + id + "/replay")
+                .then().statusCode(202).body("targets", contains("down"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> requests("/down").size() == 6);
+        admin().post("/api/v1/events/" + id + "/replay?target=nope").then().statusCode(404).body("detail", containsString("nope"));
     }
 
     @Test
@@ -168,6 +192,10 @@ class HttpDeliveryTest {
     }
 
     // --- helpers ------------------------------------------------------------------------------
+
+    static io.restassured.specification.RequestSpecification admin() {
+        return given().header("Authorization", "Token token=test-admin-token");
+    }
 
     /** Posts a distinct TagMango completion of the given course; returns the accepted event id. */
     static String accept(String course) {
