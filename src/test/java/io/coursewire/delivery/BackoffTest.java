@@ -26,7 +26,7 @@ class BackoffTest {
     }
 
     @Test
-    void theWholeScheduleIsAboutSixHoursAndForty() {
+    void theTwelfthAttemptComesSixHoursAndFortySecondsAfterTheFirst() {
         Duration total = IntStream.rangeClosed(1, 11).mapToObj(defaults::delayAfter).reduce(Duration.ZERO, Duration::plus);
         assertThat(total).isEqualTo(Duration.ofSeconds(10 + 30 + 90 + 270 + 810 + 2430 + 5 * 3600));
     }
