@@ -1,0 +1,753 @@
+// Delivery benchmark harness for bench/delivery.sh (JDK 17 single-file source launcher, no dependencies):
+//
+//   java bench/DeliveryBench.java throughput service=http://127.0.0.1:18090 targets=4 events=20000 warmup=5000
+//   java bench/DeliveryBench.java latency    service=http://127.0.0.1:18090 rate=500 seconds=20
+//   java bench/DeliveryBench.java wrk        service=http://127.0.0.1:18090 targets=4 duration=10s wrkwarmup=20s
+//
+// One process holds both ends, so every time is System.nanoTime() of one JVM:
+// - the sink, a com.sun.net.httpserver.HttpServer on sinkport (a small fixed executor) that answers
+//   every POST to /sink/<n> with 200 at once and records, per target path, the first arrival of each
+//   distinct webhook-id (duplicates are counted, never double-counted); GET /stats shows the counts;
+// - the load: java.net.http.HttpClient (HTTP/1.1, async, a small fixed executor) with a semaphore for
+//   closed-loop runs, or a time schedule for the open-loop latency run; or wrk, run as a child process.
+// Each run prints human-readable lines and one "RESULT <scenario> key=value ..." line for the script.
+//
+// The sink must be up before the first event is accepted (else the service's first attempts fail and
+// are retried after the backoff delay), so every mode starts it before sending anything.
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+public class DeliveryBench {
+
+    // ---------------------------------------------------------------------------------------- sink
+
+    /** What one target path has received. */
+    static final class TargetLog {
+        final ConcurrentHashMap<String, Long> firstArrival = new ConcurrentHashMap<>(1 << 16);
+        final AtomicLong posts = new AtomicLong();
+        final AtomicLong distinct = new AtomicLong();
+        final AtomicLong noId = new AtomicLong();
+        /** nanoTime of the latest first arrival of an id. */
+        final AtomicLong lastNew = new AtomicLong();
+
+        void record(String id, long now) {
+            posts.incrementAndGet();
+            if (id == null) {
+                noId.incrementAndGet();
+                return;
+            }
+            if (firstArrival.putIfAbsent(id, now) == null) {
+                distinct.incrementAndGet();
+                lastNew.accumulateAndGet(now, Math::max);
+            }
+        }
+    }
+
+    static final class Sink {
+        final TargetLog[] targets;
+        final HttpServer server;
+        final ExecutorService executor;
+        private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[8192]);
+
+        Sink(int port, int targetCount, int threads) throws IOException {
+            targets = new TargetLog[targetCount];
+            for (int i = 0; i < targetCount; i++) {
+                targets[i] = new TargetLog();
+            }
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+            executor = Executors.newFixedThreadPool(threads, daemon("sink"));
+            server.setExecutor(executor);
+            server.createContext("/sink/", this::handle);
+            server.createContext("/stats", this::stats);
+            server.start();
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            long now = System.nanoTime();
+            try (exchange) {
+                drain(exchange.getRequestBody());
+                if (!"POST".equals(exchange.getRequestMethod())) {
+                    exchange.sendResponseHeaders(405, -1);
+                    return;
+                }
+                int index = targetIndex(exchange.getRequestURI().getPath());
+                if (index < 0 || index >= targets.length) {
+                    exchange.sendResponseHeaders(404, -1);
+                    return;
+                }
+                targets[index].record(exchange.getRequestHeaders().getFirst("webhook-id"), now);
+                exchange.sendResponseHeaders(200, -1);
+            }
+        }
+
+        private static int targetIndex(String path) {
+            // /sink/<n>, n from 1
+            int n = 0;
+            if (path.length() <= 6) {
+                return -1;
+            }
+            for (int i = 6; i < path.length(); i++) {
+                char c = path.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                n = n * 10 + (c - '0');
+            }
+            return n - 1;
+        }
+
+        private static void drain(InputStream in) throws IOException {
+            byte[] buffer = BUFFER.get();
+            while (in.read(buffer) >= 0) {
+                // discard
+            }
+        }
+
+        private void stats(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                drain(exchange.getRequestBody());
+                StringBuilder out = new StringBuilder();
+                for (int i = 0; i < targets.length; i++) {
+                    out.append("sink-").append(i + 1).append(" distinct=").append(targets[i].distinct.get())
+                            .append(" posts=").append(targets[i].posts.get()).append('\n');
+                }
+                byte[] body = out.toString().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        }
+
+        long[] distinct() {
+            long[] out = new long[targets.length];
+            for (int i = 0; i < targets.length; i++) {
+                out[i] = targets[i].distinct.get();
+            }
+            return out;
+        }
+
+        long lastNew() {
+            long last = Long.MIN_VALUE;
+            for (TargetLog t : targets) {
+                last = Math.max(last, t.lastNew.get());
+            }
+            return last;
+        }
+
+        long duplicates() {
+            long d = 0;
+            for (TargetLog t : targets) {
+                d += t.posts.get() - t.distinct.get() - t.noId.get();
+            }
+            return d;
+        }
+
+        long noId() {
+            long d = 0;
+            for (TargetLog t : targets) {
+                d += t.noId.get();
+            }
+            return d;
+        }
+
+        /** Waits until every target has at least want[i] distinct ids; false at the cap. */
+        boolean awaitAtLeast(long[] want, Duration cap) throws InterruptedException {
+            long deadline = System.nanoTime() + cap.toNanos();
+            while (true) {
+                boolean all = true;
+                for (int i = 0; i < targets.length; i++) {
+                    if (targets[i].distinct.get() < want[i]) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) {
+                    return true;
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+        }
+
+        /** Waits until all targets have the same distinct count and none has changed for quiet; false at the cap. */
+        boolean awaitEqualAndStable(Duration quiet, Duration cap) throws InterruptedException {
+            long deadline = System.nanoTime() + cap.toNanos();
+            long[] last = distinct();
+            long since = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                long[] now = distinct();
+                if (!Arrays.equals(now, last)) {
+                    last = now;
+                    since = System.nanoTime();
+                    continue;
+                }
+                boolean equal = Arrays.stream(now).distinct().count() == 1;
+                if (equal && System.nanoTime() - since >= quiet.toNanos()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void stop() {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- load
+
+    static final class Load {
+        final HttpClient client;
+        final ExecutorService executor;
+        final URI ingest;
+        final String run;
+
+        Load(String service, String token, int threads) {
+            executor = Executors.newFixedThreadPool(threads, daemon("load"));
+            client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .executor(executor)
+                    .build();
+            ingest = URI.create(service + "/webhooks/tagmango?token=" + token);
+            run = Long.toString(System.currentTimeMillis(), 36);
+        }
+
+        /** A distinct TagMango completion: the event id hashes (courseId, email, lastProgressOn). */
+        HttpRequest request(String phase, int n) {
+            String body = "{\"name\":\"Bench Learner " + n + "\",\"email\":\"" + phase + run + "-" + n
+                    + "@example.com\",\"phone\":5511999990000,\"course\":\"Bench course\",\"courseId\":\"c" + (n % 97)
+                    + "\",\"lastProgressOn\":\"2023-11-20T18:30Z\"}";
+            return HttpRequest.newBuilder(ingest)
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)))
+                    .build();
+        }
+
+        void stop() {
+            executor.shutdownNow();
+        }
+    }
+
+    /** What a batch of POSTs got back. */
+    static final class Sent {
+        final int count;
+        final long[] sentAt;
+        final long[] ackAt;
+        final String[] ids;
+        final AtomicInteger accepted = new AtomicInteger();
+        final AtomicInteger duplicates = new AtomicInteger();
+        final AtomicInteger otherStatus = new AtomicInteger();
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicLong lastAck = new AtomicLong(Long.MIN_VALUE);
+        final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        volatile String firstError;
+        long start;
+        long end;
+
+        Sent(int count, boolean keepIds) {
+            this.count = count;
+            sentAt = new long[count];
+            ackAt = new long[count];
+            ids = keepIds ? new String[count] : null;
+        }
+
+        void completed(int i, HttpResponse<String> response, Throwable error) {
+            long now = System.nanoTime();
+            ackAt[i] = now;
+            lastAck.accumulateAndGet(now, Math::max);
+            if (error != null) {
+                errors.incrementAndGet();
+                if (firstError == null) {
+                    firstError = error.toString();
+                }
+                return;
+            }
+            int status = response.statusCode();
+            if (status == 202) {
+                String body = response.body();
+                if (body.contains("\"duplicate\":true")) {
+                    duplicates.incrementAndGet();
+                } else {
+                    accepted.incrementAndGet();
+                }
+                if (ids != null) {
+                    ids[i] = idOf(body);
+                }
+            } else {
+                otherStatus.incrementAndGet();
+                statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+            }
+        }
+
+        double[] ackLatenciesMs() {
+            double[] out = new double[count];
+            int k = 0;
+            for (int i = 0; i < count; i++) {
+                if (ackAt[i] != 0) {
+                    out[k++] = (ackAt[i] - sentAt[i]) / 1e6;
+                }
+            }
+            return Arrays.copyOf(out, k);
+        }
+
+        String problems() {
+            if (errors.get() == 0 && otherStatus.get() == 0) {
+                return "";
+            }
+            return " (non-202: " + statuses + ", errors: " + errors.get() + (firstError == null ? "" : ", first: " + firstError) + ")";
+        }
+    }
+
+    static String idOf(String body) {
+        int k = body.indexOf("\"id\"");
+        if (k < 0) {
+            return null;
+        }
+        int start = body.indexOf('"', body.indexOf(':', k) + 1) + 1;
+        int end = body.indexOf('"', start);
+        return start > 0 && end > start ? body.substring(start, end) : null;
+    }
+
+    /** Closed loop: at most `concurrency` POSTs in flight; returns when all are answered. */
+    static Sent sendClosed(Load load, String phase, int count, int concurrency, boolean keepIds) throws InterruptedException {
+        Sent sent = new Sent(count, keepIds);
+        Semaphore inFlight = new Semaphore(concurrency);
+        sent.start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            HttpRequest request = load.request(phase, i);
+            inFlight.acquire();
+            int index = i;
+            sent.sentAt[i] = System.nanoTime();
+            load.client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, error) -> {
+                        sent.completed(index, response, error);
+                        inFlight.release();
+                    });
+        }
+        inFlight.acquire(concurrency);
+        sent.end = System.nanoTime();
+        return sent;
+    }
+
+    // ---------------------------------------------------------------------------------------- modes
+
+    public static void main(String[] argv) throws Exception {
+        if (argv.length == 0) {
+            System.err.println("usage: java bench/DeliveryBench.java throughput|latency|wrk key=value ...");
+            System.exit(2);
+        }
+        Map<String, String> args = new HashMap<>();
+        for (int i = 1; i < argv.length; i++) {
+            int eq = argv[i].indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected key=value: " + argv[i]);
+            }
+            args.put(argv[i].substring(0, eq), argv[i].substring(eq + 1));
+        }
+        Locale.setDefault(Locale.ROOT);
+        Cpu.servicePid = Long.parseLong(args.getOrDefault("servicepid", "-1"));
+        Cpu.nanosPerTick = 1_000_000_000L / Long.parseLong(args.getOrDefault("clktck", "100"));
+        switch (argv[0]) {
+            case "throughput" -> throughput(args);
+            case "latency" -> latency(args);
+            case "wrk" -> wrk(args);
+            default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
+        }
+        System.exit(0);
+    }
+
+    static String arg(Map<String, String> args, String key, String otherwise) {
+        return args.getOrDefault(key, otherwise);
+    }
+
+    static int intArg(Map<String, String> args, String key, int otherwise) {
+        return Integer.parseInt(arg(args, key, Integer.toString(otherwise)));
+    }
+
+    static Sink sink(Map<String, String> args, int targets) throws IOException {
+        return new Sink(intArg(args, "sinkport", 19001), targets, intArg(args, "sinkthreads", 4));
+    }
+
+    static Load load(Map<String, String> args) {
+        return new Load(arg(args, "service", "http://127.0.0.1:18090"), arg(args, "token", "tagmango-demo-secret"),
+                intArg(args, "loadthreads", 2));
+    }
+
+    static long[] plus(long[] base, long add) {
+        long[] out = base.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += add;
+        }
+        return out;
+    }
+
+    /** Closed-loop warm-up, then waits until its events have reached every target. */
+    static void warmUp(Load load, Sink sink, int count, int concurrency, Duration cap) throws InterruptedException {
+        if (count <= 0) {
+            return;
+        }
+        long[] before = sink.distinct();
+        long t0 = System.nanoTime();
+        Sent warm = sendClosed(load, "w", count, concurrency, false);
+        boolean done = sink.awaitAtLeast(plus(before, warm.accepted.get()), cap);
+        System.out.printf("  warm-up: %d events, %d accepted%s, %s in %.1f s%n", count, warm.accepted.get(), warm.problems(),
+                done ? "delivered everywhere" : "NOT all delivered", (System.nanoTime() - t0) / 1e9);
+    }
+
+    static void throughput(Map<String, String> args) throws Exception {
+        int targets = intArg(args, "targets", 1);
+        int events = intArg(args, "events", 20000);
+        int warmup = intArg(args, "warmup", 5000);
+        int concurrency = intArg(args, "concurrency", 64);
+        Duration cap = Duration.ofSeconds(intArg(args, "cap", 300));
+        Sink sink = sink(args, targets);
+        Load load = load(args);
+        System.out.printf("throughput, %d target(s): %d events, %d in flight, after %d warm-up events%n", targets, events,
+                concurrency, warmup);
+        warmUp(load, sink, warmup, concurrency, cap);
+
+        long[] before = sink.distinct();
+        long dupsBefore = sink.duplicates();
+        Cpu cpu = new Cpu();
+        Sent sent = sendClosed(load, "m", events, concurrency, false);
+        int accepted = sent.accepted.get();
+        boolean done = sink.awaitAtLeast(plus(before, accepted), cap);
+        String cpuUse = cpu.since();
+        long lastArrival = sink.lastNew();
+        double ingestSeconds = (sent.lastAck.get() - sent.start) / 1e9;
+        double e2eSeconds = (lastArrival - sent.start) / 1e9;
+        double[] ack = sent.ackLatenciesMs();
+        Arrays.sort(ack);
+        long[] after = sink.distinct();
+        long delivered = 0;
+        for (int i = 0; i < targets; i++) {
+            delivered += after[i] - before[i];
+        }
+        System.out.printf("  ingest only:     %d accepted in %.2f s = %.0f events/s (202 p50 %.1f ms, p99 %.1f ms)%s%n",
+                accepted, ingestSeconds, accepted / ingestSeconds, pct(ack, 50), pct(ack, 99), sent.problems());
+        if (done) {
+            System.out.printf("  end to end:      %d events x %d target(s) delivered in %.2f s = %.0f events/s (%.0f deliveries/s)%n",
+                    accepted, targets, e2eSeconds, accepted / e2eSeconds, (double) accepted * targets / e2eSeconds);
+            System.out.printf("  delivery tail:   last delivery %.2f s after the last 202%n", (lastArrival - sent.lastAck.get()) / 1e9);
+        } else {
+            System.out.printf("  end to end:      NOT complete after %d s: delivered %s of %d per target%n", cap.toSeconds(),
+                    Arrays.toString(minus(after, before)), accepted);
+        }
+        System.out.printf("  redeliveries seen by the sink (same id again): %d%n", sink.duplicates() - dupsBefore);
+        System.out.printf("  CPU, first POST to last delivery: %s%n", cpuUse);
+        System.out.printf("RESULT throughput-%d targets=%d events=%d ingest_eps=%.0f e2e_eps=%s delivered=%d complete=%s%n",
+                targets, targets, accepted, accepted / ingestSeconds, done ? String.format("%.0f", accepted / e2eSeconds) : "NA",
+                delivered, done);
+        load.stop();
+        sink.stop();
+    }
+
+    static long[] minus(long[] a, long[] b) {
+        long[] out = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] - b[i];
+        }
+        return out;
+    }
+
+    static void latency(Map<String, String> args) throws Exception {
+        int rate = intArg(args, "rate", 500);
+        int seconds = intArg(args, "seconds", 20);
+        int warmup = intArg(args, "warmup", 5000);
+        int concurrency = intArg(args, "concurrency", 64);
+        Duration cap = Duration.ofSeconds(intArg(args, "cap", 120));
+        Sink sink = sink(args, 1);
+        Load load = load(args);
+        System.out.printf("latency, 1 target: open loop at %d events/s for %d s, after %d warm-up events%n", rate, seconds, warmup);
+        warmUp(load, sink, warmup, concurrency, cap);
+
+        int count = rate * seconds;
+        Sent sent = new Sent(count, true);
+        AtomicInteger inFlight = new AtomicInteger();
+        int maxInFlight = 0;
+        long maxLag = 0;
+        double period = 1e9 / rate;
+        long deliveredBefore = sink.targets[0].distinct.get();
+        Cpu cpu = new Cpu();
+        long start = System.nanoTime() + 20_000_000L;
+        sent.start = start;
+        for (int i = 0; i < count; i++) {
+            HttpRequest request = load.request("l", i);
+            long due = start + (long) (i * period);
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            long now = System.nanoTime();
+            maxLag = Math.max(maxLag, now - due);
+            sent.sentAt[i] = now;
+            maxInFlight = Math.max(maxInFlight, inFlight.incrementAndGet());
+            int index = i;
+            load.client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, error) -> {
+                        sent.completed(index, response, error);
+                        inFlight.decrementAndGet();
+                    });
+        }
+        long lastSend = System.nanoTime();
+        long deliveredInWindow = sink.targets[0].distinct.get() - deliveredBefore;
+        String cpuUse = cpu.since();
+        while (inFlight.get() > 0) {
+            Thread.sleep(5);
+        }
+        int accepted = sent.accepted.get() + sent.duplicates.get();
+        // Wait for every accepted id at the sink.
+        TargetLog log = sink.targets[0];
+        long deadline = System.nanoTime() + cap.toNanos();
+        int missing;
+        do {
+            missing = 0;
+            for (int i = 0; i < count; i++) {
+                if (sent.ids[i] != null && !log.firstArrival.containsKey(sent.ids[i])) {
+                    missing++;
+                }
+            }
+            if (missing > 0) {
+                Thread.sleep(50);
+            }
+        } while (missing > 0 && System.nanoTime() < deadline);
+
+        double[] fromAck = new double[count];
+        double[] fromPost = new double[count];
+        int k = 0;
+        for (int i = 0; i < count; i++) {
+            Long arrival = sent.ids[i] == null ? null : log.firstArrival.get(sent.ids[i]);
+            if (arrival != null) {
+                fromAck[k] = (arrival - sent.ackAt[i]) / 1e6;
+                fromPost[k] = (arrival - sent.sentAt[i]) / 1e6;
+                k++;
+            }
+        }
+        fromAck = Arrays.copyOf(fromAck, k);
+        fromPost = Arrays.copyOf(fromPost, k);
+        Arrays.sort(fromAck);
+        Arrays.sort(fromPost);
+        double[] ack = sent.ackLatenciesMs();
+        Arrays.sort(ack);
+        System.out.printf("  offered:         %d events in %.2f s = %.0f events/s (max schedule lag %.1f ms, max in flight %d)%n",
+                count, (lastSend - start) / 1e9, count / ((lastSend - start) / 1e9), maxLag / 1e6, maxInFlight);
+        System.out.printf("  accepted:        %d%s; 202 latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", accepted, sent.problems(),
+                pct(ack, 50), pct(ack, 99), ack.length == 0 ? 0 : ack[ack.length - 1]);
+        System.out.printf("  delivered:       %d of %d accepted%s; %d (%.0f/s) while the load ran%n", k, accepted,
+                missing > 0 ? " (cap of " + cap.toSeconds() + " s reached)" : "", deliveredInWindow,
+                deliveredInWindow / ((lastSend - start) / 1e9));
+        System.out.printf("  202 -> delivery: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (min %.1f ms)%n",
+                pct(fromAck, 50), pct(fromAck, 90), pct(fromAck, 99), k == 0 ? 0 : fromAck[k - 1], k == 0 ? 0 : fromAck[0]);
+        System.out.printf("  POST -> delivery: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                pct(fromPost, 50), pct(fromPost, 90), pct(fromPost, 99), k == 0 ? 0 : fromPost[k - 1]);
+        System.out.printf("  CPU while the load ran: %s%n", cpuUse);
+        System.out.printf("RESULT latency rate=%d accepted=%d delivered=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
+                rate, accepted, k, pct(fromAck, 50), pct(fromAck, 90), pct(fromAck, 99), k == 0 ? 0 : fromAck[k - 1]);
+        load.stop();
+        sink.stop();
+    }
+
+    static double pct(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    // ---------------------------------------------------------------------------------------- wrk
+
+    static final class WrkResult {
+        long requests;
+        double rps;
+        double p99Ms = Double.NaN;
+        long non2xx;
+        long socketErrors;
+        String output;
+    }
+
+    static WrkResult runWrk(Map<String, String> args, String duration, String tag) throws IOException, InterruptedException {
+        String service = arg(args, "service", "http://127.0.0.1:18090");
+        String url = service + "/webhooks/tagmango?token=" + arg(args, "token", "tagmango-demo-secret");
+        List<String> command = new ArrayList<>(List.of(arg(args, "wrkbin", "wrk"), "-t" + arg(args, "threads", "2"),
+                "-c" + arg(args, "connections", "64"), "-d" + duration, "--latency", "-s", arg(args, "lua", "bench/tagmango.lua"), url));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("RUN_TAG", tag + Long.toString(System.currentTimeMillis(), 36));
+        Process process = pb.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        WrkResult r = new WrkResult();
+        r.output = output;
+        Matcher m = Pattern.compile("(\\d+) requests in").matcher(output);
+        if (m.find()) {
+            r.requests = Long.parseLong(m.group(1));
+        }
+        m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(output);
+        if (m.find()) {
+            r.rps = Double.parseDouble(m.group(1));
+        }
+        m = Pattern.compile("\\n\\s*99%\\s+([0-9.]+)(us|ms|s)").matcher(output);
+        if (m.find()) {
+            double v = Double.parseDouble(m.group(1));
+            r.p99Ms = switch (m.group(2)) {
+                case "us" -> v / 1000;
+                case "s" -> v * 1000;
+                default -> v;
+            };
+        }
+        m = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)").matcher(output);
+        if (m.find()) {
+            r.non2xx = Long.parseLong(m.group(1));
+        }
+        m = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(output);
+        if (m.find()) {
+            for (int g = 1; g <= 4; g++) {
+                r.socketErrors += Long.parseLong(m.group(g));
+            }
+        }
+        if (r.requests == 0) {
+            throw new IllegalStateException("wrk produced no result:\n" + output);
+        }
+        return r;
+    }
+
+    static void wrk(Map<String, String> args) throws Exception {
+        int targets = intArg(args, "targets", 4);
+        String duration = arg(args, "duration", "10s");
+        String warm = arg(args, "wrkwarmup", "20s");
+        Duration cap = Duration.ofSeconds(intArg(args, "cap", 120));
+        Duration quiet = Duration.ofSeconds(intArg(args, "quiet", 3));
+        Sink sink = sink(args, targets);
+        System.out.printf("ingest with %d http targets live: wrk %s connections, warm-up %s, then %s measured%n", targets,
+                arg(args, "connections", "64"), warm, duration);
+        if (!warm.isEmpty() && !warm.equals("0") && !warm.equals("0s")) {
+            long t0 = System.nanoTime();
+            WrkResult w = runWrk(args, warm, "warm");
+            boolean settled = sink.awaitEqualAndStable(quiet, cap);
+            System.out.printf("  warm-up: %d requests (%.0f req/s, %d non-2xx), %s %.1f s after it began%n", w.requests, w.rps, w.non2xx,
+                    settled ? "all delivered and settled" : "NOT settled", (System.nanoTime() - t0) / 1e9);
+        }
+        long[] before = sink.distinct();
+        long dupsBefore = sink.duplicates();
+        Cpu cpu = new Cpu();
+        long start = System.nanoTime();
+        WrkResult r = runWrk(args, duration, "run");
+        long end = System.nanoTime();
+        String cpuUse = cpu.since();
+        long[] atEnd = minus(sink.distinct(), before);
+        long accepted = r.requests - r.non2xx;
+
+        boolean reached = sink.awaitAtLeast(plus(before, accepted), cap);
+        // Requests wrk gave up on may still have been accepted: let the counts settle, equal at every target.
+        boolean settled = reached && sink.awaitEqualAndStable(quiet, cap);
+        long[] delivered = minus(sink.distinct(), before);
+        double drain = (sink.lastNew() - end) / 1e9;
+        long minAtEnd = Arrays.stream(atEnd).min().orElse(0);
+
+        System.out.printf("  wrk:             %.0f req/s, p99 %.2f ms, %d requests, %d non-2xx, %d socket errors%n", r.rps, r.p99Ms,
+                r.requests, r.non2xx, r.socketErrors);
+        System.out.printf("  delivered while wrk ran: %s per target (%.0f events/s at the slowest target)%n", Arrays.toString(atEnd),
+                minAtEnd / ((end - start) / 1e9));
+        if (reached) {
+            System.out.printf("  drain:           every accepted event (%d 2xx) at all %d targets %.2f s after wrk ended%n", accepted, targets,
+                    drain);
+        } else {
+            System.out.printf("  drain:           NOT complete %d s after wrk ended: %s of %d per target%n", cap.toSeconds(),
+                    Arrays.toString(delivered), accepted);
+        }
+        long extra = Arrays.stream(delivered).max().orElse(0) - accepted;
+        System.out.printf("  sink distinct ids per target after settling: %s%s%s; redeliveries seen: %d%n", Arrays.toString(delivered),
+                settled ? "" : " (did not settle)",
+                extra > 0 ? " (" + extra + " more than wrk's 2xx count: requests still in flight when wrk stopped)" : "",
+                sink.duplicates() - dupsBefore);
+        System.out.printf("  CPU while wrk ran (wrk itself not counted): %s%n", cpuUse);
+        System.out.printf("RESULT wrk-%d targets=%d rps=%.0f p99_ms=%.2f non2xx=%d accepted=%d drain_s=%s%n", targets, targets, r.rps,
+                r.p99Ms, r.non2xx, accepted, reached ? String.format("%.2f", drain) : "NA");
+        if (args.containsKey("verbose")) {
+            System.out.println(r.output);
+        }
+        sink.stop();
+    }
+
+    // ---------------------------------------------------------------------------------------- cpu
+
+    /** CPU used by this JVM and by the service process (from /proc/<pid>/stat), to show who had the cores. */
+    static final class Cpu {
+        static long servicePid = -1;
+        static long nanosPerTick = 10_000_000L;
+        final long wall = System.nanoTime();
+        final long harness = harnessCpu();
+        final long service = serviceCpu();
+
+        static long harnessCpu() {
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+        }
+
+        static long serviceCpu() {
+            if (servicePid <= 0) {
+                return -1;
+            }
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + servicePid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // utime and stime are fields 14 and 15 of stat, 12 and 13 after "pid (comm) ", in clock ticks
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * nanosPerTick;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** e.g. "service 1.62 cores, harness 0.21 cores (of 2) over 24.5 s" */
+        String since() {
+            Cpu now = new Cpu();
+            double wallNs = now.wall - wall;
+            String svc = service < 0 || now.service < 0 ? "?" : String.format("%.2f", (now.service - service) / wallNs);
+            String own = harness < 0 ? "?" : String.format("%.2f", (now.harness - harness) / wallNs);
+            return "service " + svc + " cores, harness " + own + " cores (of " + Runtime.getRuntime().availableProcessors()
+                    + ") over " + String.format("%.1f", wallNs / 1e9) + " s";
+        }
+    }
+
+    static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

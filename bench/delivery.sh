@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Delivery benchmark: what the service does with an accepted event after the 202, measured at local
+# HTTP sinks (bench/DeliveryBench.java: the sink and the load generator in one JVM, so that every time
+# comes from one clock). Each configuration gets a freshly started service with a fresh data directory
+# and its own targets file (sink-1..sink-N -> http://127.0.0.1:$SINK_PORT/sink/<n>):
+#
+#   tp1      end-to-end throughput, 1 target:  EVENTS distinct TagMango completions, CONCURRENCY in flight
+#   tp4      the same with 4 targets
+#   latency  202 -> delivery latency at a fixed offered RATE for LAT_SECONDS (open loop), 1 target
+#   wrk4     wrk against the durable endpoint with 4 targets live, then the drain time to the sinks
+#
+# and the service's peak RSS (VmHWM) for each.
+#
+#   bench/delivery.sh                    # build, then run all four
+#   SKIP_BUILD=1 bench/delivery.sh       # reuse target/quarkus-app
+#   SCENARIOS="tp1 latency" bench/delivery.sh
+#   EVENTS=20000 WARMUP_EVENTS=5000 CONCURRENCY=64 RATE=500 LAT_SECONDS=20 \
+#   DURATION=10s WRK_WARMUP=20s CONNECTIONS=64 THREADS=2 PORT=18090 SINK_PORT=19001 bench/delivery.sh
+#   JAVA_OPTS='-Xmx256m -XX:+UseParallelGC'      # the service's JVM options
+#   HARNESS_OPTS='-Xmx256m -XX:+UseSerialGC'     # the harness's JVM options
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCENARIOS=${SCENARIOS:-tp1 tp4 latency wrk4}
+EVENTS=${EVENTS:-20000}
+WARMUP_EVENTS=${WARMUP_EVENTS:-5000}
+CONCURRENCY=${CONCURRENCY:-64}
+RATE=${RATE:-500}
+LAT_SECONDS=${LAT_SECONDS:-20}
+DURATION=${DURATION:-10s}
+WRK_WARMUP=${WRK_WARMUP:-20s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+CAP=${CAP:-120}
+PORT=${PORT:-18090}
+SINK_PORT=${SINK_PORT:-19001}
+JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:+UseParallelGC}
+HARNESS_OPTS=${HARNESS_OPTS:--Xmx256m -XX:+UseSerialGC}
+token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
+
+if [[ " $SCENARIOS " == *" wrk4 "* ]] && ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)" >&2
+  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+fi
+if [ -z "${SKIP_BUILD:-}" ]; then
+  ./mvnw -q package -DskipTests
+fi
+for p in "$PORT" "$SINK_PORT"; do
+  if curl -s -o /dev/null "http://127.0.0.1:$p/"; then
+    echo "port $p is already in use; stop what listens there or set PORT / SINK_PORT" >&2
+    exit 1
+  fi
+done
+
+work=$(mktemp -d)
+pid=
+results="$work/results.txt"
+: > "$results"
+stop_service() {
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=
+  fi
+}
+trap 'stop_service; [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"' EXIT
+
+# start_service <name> <number of http targets>: fresh data dir and targets file, waits until ready
+start_service() {
+  local dir="$work/$1"
+  mkdir -p "$dir"
+  {
+    echo "targets:"
+    for i in $(seq 1 "$2"); do
+      printf '  - name: sink-%d\n    type: http\n    url: http://127.0.0.1:%d/sink/%d\n' "$i" "$SINK_PORT" "$i"
+    done
+  } > "$dir/targets.yaml"
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS \
+    -Dquarkus.http.port="$PORT" \
+    -Dcoursewire.data-dir="$dir/data" \
+    -Dcoursewire.targets.file="$dir/targets.yaml" \
+    -jar target/quarkus-app/quarkus-run.jar > "$dir/service.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 60); do
+    curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 1
+  done
+  curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null \
+    || { tail -50 "$dir/service.log"; echo "service did not become ready" >&2; exit 1; }
+}
+
+# finish <name>: records the service's peak RSS, checks its log for delivery trouble, stops it
+finish() {
+  local rss_kb
+  rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  echo "  service peak RSS: $((rss_kb / 1024)) MiB"
+  echo "RSS $1 $((rss_kb / 1024))" >> "$results"
+  local warns
+  warns=$(grep -E ' (WARN|ERROR) ' "$work/$1/service.log" | grep -cvE 'demo (secret|token)' || true)
+  if [ "$warns" -gt 0 ]; then
+    echo "  ($warns WARN/ERROR lines, besides demo-secret ones, in the service log; KEEP=1 keeps $work/$1/service.log)"
+  fi
+  stop_service
+  echo
+}
+
+harness() {
+  # shellcheck disable=SC2086
+  java $HARNESS_OPTS bench/DeliveryBench.java "$@" service="http://127.0.0.1:$PORT" sinkport="$SINK_PORT" token="$token" cap="$CAP" \
+    servicepid="$pid" clktck="$(getconf CLK_TCK)" \
+    | tee -a "$results" | grep -v '^RESULT'
+}
+
+for s in $SCENARIOS; do
+  case "$s" in
+    tp1|tp4)
+      n=${s#tp}
+      start_service "$s" "$n"
+      harness throughput targets="$n" events="$EVENTS" warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY"
+      finish "$s" ;;
+    latency)
+      start_service "$s" 1
+      harness latency rate="$RATE" seconds="$LAT_SECONDS" warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY"
+      finish "$s" ;;
+    wrk4)
+      start_service "$s" 4
+      harness wrk targets=4 duration="$DURATION" wrkwarmup="$WRK_WARMUP" connections="$CONNECTIONS" threads="$THREADS" \
+        lua=bench/tagmango.lua ${VERBOSE:+verbose=1}
+      finish "$s" ;;
+    *) echo "unknown scenario $s (tp1 tp4 latency wrk4)" >&2; exit 2 ;;
+  esac
+done
+
+echo "summary ($(nproc) cores, service JAVA_OPTS: $JAVA_OPTS)"
+grep -E '^(RESULT|RSS)' "$results" | sed 's/^/  /'
