@@ -120,7 +120,7 @@ class HttpDeliveryTest {
 
         // More events than the hanging target has consumers: all of them are stuck in a hung call.
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 10; i++) { // coursewire.delivery.consumers is 8
             ids.add(accept("course-isolation"));
         }
         long accepted = System.nanoTime();
