@@ -114,8 +114,11 @@ public interface CoursewireConfig {
     }
 
     interface Routing {
-        /** Concurrent consumers of the events channel. */
-        @WithDefault("4")
+        /**
+         * Concurrent consumers of the events channel. Each waits for its event's fan-out to be on disk,
+         * so this bounds how many fan-outs share one journal commit: it is sized for the fsync, not the CPU.
+         */
+        @WithDefault("16")
         int consumers();
     }
 
@@ -125,7 +128,7 @@ public interface CoursewireConfig {
         Duration timeout();
 
         /** Concurrent deliveries per target. */
-        @WithDefault("4")
+        @WithDefault("8")
         int consumers();
 
         Retry retry();

@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.coursewire.canonical.CanonicalEvent;
 import io.coursewire.canonical.CanonicalJson;
 import io.coursewire.channel.DurableChannel;
+import io.coursewire.inbound.InboundRequest;
+import io.coursewire.inbound.IngestMetrics;
 import io.coursewire.inbound.Translation;
 import io.coursewire.problem.ProblemException;
 
@@ -36,12 +38,14 @@ public class DurableAccept extends AsyncProcessorSupport {
     private final IdempotentReceiver receiver;
     private final DurableChannel channel;
     private final IngestGate gate;
+    private final IngestMetrics metrics;
 
     @Inject
-    public DurableAccept(IdempotentReceiver receiver, DurableChannel channel, IngestGate gate) {
+    public DurableAccept(IdempotentReceiver receiver, DurableChannel channel, IngestGate gate, IngestMetrics metrics) {
         this.receiver = receiver;
         this.channel = channel;
         this.gate = gate;
+        this.metrics = metrics;
     }
 
     @Override
@@ -49,6 +53,7 @@ public class DurableAccept extends AsyncProcessorSupport {
         Translation translation = exchange.getMessage().getBody(Translation.class);
         if (translation instanceof Translation.Ignored ignored) {
             respond(exchange, ignoredAnswer(ignored));
+            count(exchange, IngestMetrics.Outcome.IGNORED);
             callback.done(true);
             return true;
         }
@@ -64,6 +69,7 @@ public class DurableAccept extends AsyncProcessorSupport {
             seen.outcome().whenComplete((ok, failure) -> {
                 if (failure == null) {
                     respond(exchange, accepted(event.id(), true));
+                    count(exchange, IngestMetrics.Outcome.DUPLICATE);
                 } else {
                     exchange.setException(ProblemException.unavailable("the event could not be stored; retry later", RETRY_AFTER_SECONDS));
                 }
@@ -77,6 +83,7 @@ public class DurableAccept extends AsyncProcessorSupport {
             if (failure == null) {
                 first.accepted();
                 respond(exchange, accepted(event.id(), false));
+                count(exchange, IngestMetrics.Outcome.ACCEPTED);
             } else {
                 first.failed(failure);
                 LOG.warnf("Event %s from %s not stored (%s); answering 503", event.id(), event.vendor(), failure.getClass().getSimpleName());
@@ -85,6 +92,10 @@ public class DurableAccept extends AsyncProcessorSupport {
             callback.done(false);
         });
         return false;
+    }
+
+    private void count(Exchange exchange, IngestMetrics.Outcome outcome) {
+        metrics.ended(exchange.getProperty(InboundRequest.VENDOR, String.class), outcome, exchange.getClock().elapsed());
     }
 
     private static String accepted(String id, boolean duplicate) {

@@ -8,7 +8,7 @@ import io.coursewire.CoursewireConfig;
  * The retry schedule of §6: after the n-th failed attempt the next waits
  * {@code initialDelay × multiplier^(n-1)}, capped at {@code maxDelay}; {@code maxAttempts} attempts in
  * all. With the defaults (10 s, ×3, 1 h, 12): 10 s, 30 s, 1.5 min, 4.5 min, 13.5 min, 40.5 min, then
- * hourly — about 6 h 40 min from the first attempt to the dead letter.
+ * hourly: the twelfth and last attempt comes 6 h 0 min 40 s after the first.
  */
 public record Backoff(Duration initialDelay, double multiplier, Duration maxDelay, int maxAttempts) {
 

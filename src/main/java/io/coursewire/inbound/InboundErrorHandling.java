@@ -9,7 +9,11 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
  * 503), never a stack trace. Applies to all routes (YAML ones included); the handlers only match
  * exchanges that arrived over HTTP, so the routing stage keeps its own transactional error handling.
  */
+@jakarta.enterprise.context.ApplicationScoped
 public class InboundErrorHandling extends RouteConfigurationBuilder {
+
+    @jakarta.inject.Inject
+    IngestMetrics metrics;
 
     @Override
     public void configuration() {
@@ -18,7 +22,7 @@ public class InboundErrorHandling extends RouteConfigurationBuilder {
                 .onWhen(InboundErrorHandling::arrivedOverHttp)
                 .handled(true)
                 .logExhausted(false)
-                .process(new ProblemResponder());
+                .process(new ProblemResponder(metrics));
     }
 
     private static boolean arrivedOverHttp(Exchange exchange) {

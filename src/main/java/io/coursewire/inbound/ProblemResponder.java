@@ -14,6 +14,12 @@ public class ProblemResponder implements Processor {
 
     private static final Logger LOG = Logger.getLogger(ProblemResponder.class);
 
+    private final IngestMetrics metrics;
+
+    public ProblemResponder(IngestMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public void process(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -35,6 +41,8 @@ public class ProblemResponder implements Processor {
             problem = Problem.of("internal", "Internal Server Error", 500,
                     "the event was not accepted; retry later", instance, null);
         }
+        metrics.ended(vendor, problem.status() == 503 ? IngestMetrics.Outcome.UNAVAILABLE : IngestMetrics.Outcome.REJECTED,
+                exchange.getClock().elapsed());
         message.removeHeaders("*"); // never echo request headers (tokens, signatures) back
         extraHeaders.forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());

@@ -29,8 +29,11 @@ public class WebhookFallbacks {
     private final CamelContext camel;
     private final long maxBodyBytes;
 
-    public WebhookFallbacks(CamelContext camel, CoursewireConfig config) {
+    private final IngestMetrics metrics;
+
+    public WebhookFallbacks(CamelContext camel, CoursewireConfig config, IngestMetrics metrics) {
         this.camel = camel;
+        this.metrics = metrics;
         this.maxBodyBytes = config.ingest().maxBodySize().asLongValue();
     }
 
@@ -107,10 +110,14 @@ public class WebhookFallbacks {
         return methods;
     }
 
-    private static void send(RoutingContext ctx, Problem problem) {
+    private void send(RoutingContext ctx, Problem problem) {
         if (ctx.response().ended()) {
             return;
         }
+        // An unknown vendor counts as "unknown": a name from the URL would let anyone mint metrics.
+        String path = ctx.normalizedPath();
+        String vendor = path.length() > PREFIX.length() && !allowedMethods(path).isEmpty() ? path.substring(PREFIX.length()) : "unknown";
+        metrics.ended(vendor, IngestMetrics.Outcome.REJECTED, 0);
         ctx.response()
                 .setStatusCode(problem.status())
                 .putHeader("Content-Type", Problem.MEDIA_TYPE)

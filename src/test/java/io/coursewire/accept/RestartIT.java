@@ -41,8 +41,9 @@ class RestartIT {
         Path targets = dataDir.resolve("targets.yaml");
         Files.writeString(targets, "targets:\n  - name: archive\n    type: file\n    directory: " + events.toAbsolutePath() + "\n");
         files = new EventFiles(events);
-        // One consumer: the channel is then strictly FIFO, so a later event's file proves an earlier one was handled.
-        properties = Map.of("coursewire.targets.file", targets.toAbsolutePath().toString(), "coursewire.routing.consumers", "1");
+        // One consumer per stage: the queues are then strictly FIFO, so a later event's file proves an earlier one was handled.
+        properties = Map.of("coursewire.targets.file", targets.toAbsolutePath().toString(), "coursewire.routing.consumers", "1",
+                "coursewire.delivery.consumers", "1");
     }
 
     private static String completion(String email) {

@@ -6,7 +6,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -33,6 +40,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import io.coursewire.inbound.IngestMetricsTest;
 import io.coursewire.support.Fixtures;
 import io.coursewire.support.HttpSinks;
 import io.coursewire.support.Webhooks;
@@ -66,8 +74,6 @@ class HttpDeliveryTest {
 
     @Inject
     DataSource db;
-    @Inject
-    Replay replay;
 
     WireMockServer sink() {
         return HttpSinks.server();
@@ -82,6 +88,7 @@ class HttpDeliveryTest {
         sink().stubFor(post("/flaky").inScenario("flaky").whenScenarioStateIs("failed-twice")
                 .willReturn(aResponse().withStatus(204)));
 
+        String metricsBefore = IngestMetricsTest.metrics();
         String id = accept("course-flaky");
 
         await().atMost(Duration.ofSeconds(15)).until(() -> outcomes(id, "flaky").contains("delivered"));
@@ -99,6 +106,10 @@ class HttpDeliveryTest {
             assertThat(JSON.readTree(attempt.getBody()).path("id").asText()).isEqualTo(id);
             assertThat(independentlyVerified(SECRET, attempt)).as("Standard Webhooks signature").isTrue();
         }
+        String metricsAfter = IngestMetricsTest.metrics();
+        assertThat(IngestMetricsTest.delta(metricsBefore, metricsAfter, "coursewire_deliveries_retried_total{target=\"flaky\"}")).isEqualTo(2);
+        assertThat(IngestMetricsTest.delta(metricsBefore, metricsAfter, "coursewire_deliveries_delivered_total{target=\"flaky\"}")).isEqualTo(1);
+        assertThat(IngestMetricsTest.delta(metricsBefore, metricsAfter, "coursewire_delivery_latency_seconds_count{target=\"flaky\"}")).isEqualTo(1);
     }
 
     @Test
@@ -109,7 +120,7 @@ class HttpDeliveryTest {
 
         // More events than the hanging target has consumers: all of them are stuck in a hung call.
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 10; i++) { // coursewire.delivery.consumers is 8
             ids.add(accept("course-isolation"));
         }
         long accepted = System.nanoTime();
@@ -127,25 +138,47 @@ class HttpDeliveryTest {
         String id = accept("course-down");
 
         await().atMost(Duration.ofSeconds(15)).until(() -> deadLetter(id, "down") != null);
-        Map<String, Object> dead = deadLetter(id, "down");
-        assertThat(dead).containsEntry("attempts", 4).containsEntry("last_status", 503).containsEntry("last_error", "HTTP 503");
+        assertThat(deadLetter(id, "down")).containsEntry("attempts", 4).containsEntry("last_status", 503).containsEntry("last_error", "HTTP 503");
         assertThat(requests("/down")).hasSize(4);
 
+        // The operator's view: the dead letter in the list, the event with its four failed attempts.
+        String deadLetterId = admin().get("/api/v1/dead-letters?target=down").then().statusCode(200)
+                .body("deadLetters.find { it.eventId == '" + id + "' }.attempts", is(4))
+                .body("deadLetters.find { it.eventId == '" + id + "' }.lastError", is("HTTP 503"))
+                .extract().path("deadLetters.find { it.eventId == '" + id + "' }.id");
+        admin().get("/api/v1/events/" + id).then().statusCode(200)
+                .body("event.id", is(id))
+                .body("deliveries.find { it.target == 'down' }.state", is("dead"))
+                .body("deliveries.find { it.target == 'down' }.attempts.status", contains(503, 503, 503, 503));
+
+        // The target recovers; the operator replays the dead letter.
         sink().stubFor(post("/down").willReturn(aResponse().withStatus(200)));
-        replay.enqueue(id, "down", ((String) dead.get("payload")).getBytes(StandardCharsets.UTF_8)).get();
+        admin().post("/api/v1/dead-letters/" + deadLetterId + "/replay").then().statusCode(202).body("replayed", is(true));
         await().atMost(Duration.ofSeconds(10)).until(() -> outcomes(id, "down").contains("delivered"));
         assertThat(requests("/down")).hasSize(5);
         assertThat(requests("/down").get(4).getHeader("webhook-id")).isEqualTo(id);
+        admin().get("/api/v1/dead-letters?target=down").then().body("deadLetters.eventId", not(hasItem(id)));
+        admin().get("/api/v1/dead-letters?target=down&include=replayed").then()
+                .body("deadLetters.find { it.eventId == '" + id + "' }.replayedAt", notNullValue());
+
+        // And the whole event can be sent again to one named target.
+        admin().contentType("application/json").body("{\"target\": \"down\"}").post("/api/v1/events/" + id + "/replay")
+                .then().statusCode(202).body("targets", contains("down"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> requests("/down").size() == 6);
+        admin().post("/api/v1/events/" + id + "/replay?target=nope").then().statusCode(404).body("detail", containsString("nope"));
     }
 
     @Test
     void goneIsDeadLetteredAtOnce() throws Exception {
         sink().stubFor(post("/gone").willReturn(aResponse().withStatus(410)));
+        String metricsBefore = IngestMetricsTest.metrics();
         String id = accept("course-gone");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> deadLetter(id, "gone") != null);
         assertThat(deadLetter(id, "gone")).containsEntry("attempts", 1).containsEntry("last_status", 410);
         assertThat(requests("/gone")).hasSize(1);
+        assertThat(IngestMetricsTest.delta(metricsBefore, IngestMetricsTest.metrics(),
+                "coursewire_deliveries_dead_lettered_total{target=\"gone\"}")).isEqualTo(1);
     }
 
     @Test
@@ -159,6 +192,10 @@ class HttpDeliveryTest {
     }
 
     // --- helpers ------------------------------------------------------------------------------
+
+    static io.restassured.specification.RequestSpecification admin() {
+        return given().header("Authorization", "Token token=test-admin-token");
+    }
 
     /** Posts a distinct TagMango completion of the given course; returns the accepted event id. */
     static String accept(String course) {

@@ -1,0 +1,72 @@
+package io.coursewire.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.coursewire.CoursewireConfig;
+import io.coursewire.problem.Problem;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Every admin call needs {@code Authorization: Token token=<coursewire.admin.token>} or
+ * {@code Bearer <token>} (§5), compared in constant time; otherwise 401 problem+json. Until the
+ * operator sets a token, a demo one applies and a WARN says so at every start.
+ */
+@Singleton
+public class AdminAuthentication {
+
+    static final String DEMO_TOKEN = "coursewire-demo-admin-token";
+    private static final Logger LOG = Logger.getLogger(AdminAuthentication.class);
+
+    /** Read at start (the filter itself is built before runtime configuration exists); null refuses all. */
+    private volatile byte[] token;
+
+    void readToken(@Observes StartupEvent start, CoursewireConfig config) {
+        String configured = config.admin().token().filter(t -> !t.isBlank()).orElse(null);
+        if (configured == null) {
+            LOG.warn("The admin API uses the demo token; set coursewire.admin.token (env COURSEWIRE_ADMIN_TOKEN)");
+        }
+        token = (configured == null ? DEMO_TOKEN : configured).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @ServerRequestFilter
+    public Response authenticate(ContainerRequestContext request) {
+        // Every JAX-RS resource is under quarkus.rest.path=/api and is an admin resource: no exceptions.
+        String presented = presentedToken(request.getHeaderString("Authorization"));
+        byte[] expected = token;
+        if (presented != null && expected != null && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))) {
+            return null;
+        }
+        return Problems.response(Problem.of("unauthenticated", "Unauthorized", 401,
+                presented == null ? "the admin API needs Authorization: Token token=<admin token> or Bearer <admin token>"
+                        : "the admin token is not valid",
+                request.getUriInfo().getRequestUri().getPath(), null), "WWW-Authenticate", "Bearer");
+    }
+
+    /** The token from either accepted form, or null. */
+    static String presentedToken(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String value = authorization.trim();
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return value.substring(7).trim();
+        }
+        if (value.regionMatches(true, 0, "Token ", 0, 6)) {
+            String rest = value.substring(6).trim();
+            if (rest.startsWith("token=")) {
+                String t = rest.substring(6).trim();
+                return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+            }
+        }
+        return null;
+    }
+}

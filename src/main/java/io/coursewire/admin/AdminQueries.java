@@ -1,0 +1,156 @@
+package io.coursewire.admin;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+/** The reads (and the one update) behind the admin API, in portable SQL for H2 and PostgreSQL. */
+@Singleton
+public class AdminQueries {
+
+    public record DeadLetter(String id, String eventId, String target, int attempts, Integer lastStatus, String lastError,
+            String deadAt, String replayedAt) {
+    }
+
+    public record StoredDeadLetter(DeadLetter deadLetter, String payload) {
+    }
+
+    public record StoredEvent(String id, String vendor, String type, String time, String routedAt, String payload) {
+    }
+
+    public record Attempt(int attempt, String at, int durationMs, Integer status, String error, String outcome) {
+    }
+
+    private static final String DEAD_LETTER_COLUMNS =
+            "id, event_id, target, attempts, last_status, last_error, dead_at, replayed_at";
+
+    private final DataSource db;
+
+    @Inject
+    public AdminQueries(DataSource db) {
+        this.db = db;
+    }
+
+    public List<DeadLetter> deadLetters(String target, boolean includeReplayed, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + DEAD_LETTER_COLUMNS + " FROM dead_letter WHERE 1 = 1");
+        if (target != null) {
+            sql.append(" AND target = ?");
+        }
+        if (!includeReplayed) {
+            sql.append(" AND replayed_at IS NULL");
+        }
+        sql.append(" ORDER BY id DESC");
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            if (target != null) {
+                ps.setString(1, target);
+            }
+            ps.setMaxRows(limit);
+            List<DeadLetter> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(deadLetter(rs));
+                }
+            }
+            return result;
+        }
+    }
+
+    public Optional<StoredDeadLetter> deadLetter(long id) throws SQLException {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + DEAD_LETTER_COLUMNS + ", payload FROM dead_letter WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new StoredDeadLetter(deadLetter(rs), rs.getString("payload"))) : Optional.empty();
+            }
+        }
+    }
+
+    public String markReplayed(long id) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE dead_letter SET replayed_at = ? WHERE id = ?")) {
+            ps.setObject(1, now);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+        return now.toInstant().toString();
+    }
+
+    /** The event from the event log, or else from a dead letter that carries it. */
+    public Optional<StoredEvent> event(String id) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, vendor, type, event_time, routed_at, payload FROM event WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return Optional.of(new StoredEvent(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                                instant(rs, 5), rs.getString(6)));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM dead_letter WHERE event_id = ? ORDER BY id DESC")) {
+                ps.setString(1, id);
+                ps.setMaxRows(1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new StoredEvent(id, null, null, null, null, rs.getString(1))) : Optional.empty();
+                }
+            }
+        }
+    }
+
+    /** Each target's attempts for the event, in order. */
+    public Map<String, List<Attempt>> attempts(String eventId) throws SQLException {
+        Map<String, List<Attempt>> byTarget = new LinkedHashMap<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT target, attempt, attempted_at, duration_ms, status, error, outcome"
+                        + " FROM delivery_attempt WHERE event_id = ? ORDER BY seq")) {
+            ps.setString(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byTarget.computeIfAbsent(rs.getString(1), t -> new ArrayList<>())
+                            .add(new Attempt(rs.getInt(2), instant(rs, 3), rs.getInt(4), integer(rs, 5), rs.getString(6), rs.getString(7)));
+                }
+            }
+        }
+        return byTarget;
+    }
+
+    private static DeadLetter deadLetter(ResultSet rs) throws SQLException {
+        return new DeadLetter(Long.toString(rs.getLong("id")), rs.getString("event_id"), rs.getString("target"), rs.getInt("attempts"),
+                integer(rs, "last_status"), rs.getString("last_error"), instant(rs, "dead_at"), instant(rs, "replayed_at"));
+    }
+
+    private static String instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant().toString();
+    }
+
+    private static String instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant().toString();
+    }
+
+    private static Integer integer(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer integer(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+}

@@ -1,0 +1,111 @@
+package io.coursewire.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.coursewire.routing.RoutedEvent;
+import io.coursewire.targets.Target;
+import io.coursewire.targets.Targets;
+
+/** One event as operators inspect it: the canonical event and, per target, every attempt. */
+@Path("/v1/events")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Events")
+@SecurityRequirement(name = "admin-token")
+public class EventResource {
+
+    public record Delivery(String target, String state, List<AdminQueries.Attempt> attempts) {
+    }
+
+    public record EventView(String id, String vendor, String type, String time, String routedAt, JsonNode event,
+            List<Delivery> deliveries) {
+    }
+
+    public record Replayed(String id, List<String> targets) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The optional body {"target": "…"}; any content type, since curl users often send none. */
+    private static String targetIn(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode target = JSON.readTree(body).path("target");
+            return target.isTextual() ? target.asText() : null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new io.coursewire.problem.ProblemException(400, "invalid-request", "Bad Request",
+                    "the body is not JSON like {\"target\": \"crm\"}", java.util.Map.of());
+        }
+    }
+
+    @Inject
+    AdminQueries queries;
+    @Inject
+    Targets targets;
+    @Inject
+    ReplayRequests replays;
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "The event and each target's delivery attempts (time, status or error, outcome)")
+    @APIResponse(responseCode = "200", description = "The event")
+    @APIResponse(responseCode = "401", description = "No or a wrong admin token")
+    @APIResponse(responseCode = "404", description = "No such event (not yet routed, or never accepted)")
+    public EventView get(@PathParam("id") String id) throws Exception {
+        AdminQueries.StoredEvent event = queries.event(id).orElseThrow(() -> Problems.notFound("unknown-event", "no event " + id));
+        List<Delivery> deliveries = new ArrayList<>();
+        for (Map.Entry<String, List<AdminQueries.Attempt>> e : queries.attempts(id).entrySet()) {
+            List<AdminQueries.Attempt> attempts = e.getValue();
+            deliveries.add(new Delivery(e.getKey(), attempts.get(attempts.size() - 1).outcome(), attempts));
+        }
+        JsonNode canonical = JSON.readTree(event.payload());
+        return new EventView(id, event.vendor() != null ? event.vendor() : canonical.path("data").path("vendor").asText(null),
+                event.type() != null ? event.type() : canonical.path("type").asText(null),
+                event.time() != null ? event.time() : canonical.path("time").asText(null), event.routedAt(), canonical, deliveries);
+    }
+
+    @POST
+    @Path("/{id}/replay")
+    @Operation(summary = "Send the event again: to one target (body {\"target\": …} or ?target=), or to every target whose conditions hold")
+    @APIResponse(responseCode = "202", description = "The deliveries are stored and will be attempted")
+    @APIResponse(responseCode = "401", description = "No or a wrong admin token")
+    @APIResponse(responseCode = "404", description = "No such event, or no such target")
+    public Response replay(@PathParam("id") String id, @QueryParam("target") String targetParam, String body) throws Exception {
+        AdminQueries.StoredEvent event = queries.event(id).orElseThrow(() -> Problems.notFound("unknown-event", "no event " + id));
+        byte[] json = event.payload().getBytes(StandardCharsets.UTF_8);
+        String only = targetParam != null ? targetParam : targetIn(body);
+        List<Target> chosen;
+        if (only != null) {
+            chosen = List.of(targets.byName(only).orElseThrow(() -> Problems.notFound("unknown-target", "no target named '" + only + "'")));
+        } else {
+            RoutedEvent routed = RoutedEvent.parse(json);
+            chosen = targets.all().stream().filter(t -> t.filters().admit(routed.type(), routed.vendor(), routed.courseId())).toList();
+        }
+        for (Target target : chosen) {
+            replays.send(id, target.name(), json);
+        }
+        return Response.accepted(new Replayed(id, chosen.stream().map(Target::name).toList())).build();
+    }
+}

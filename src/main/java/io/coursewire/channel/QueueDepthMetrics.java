@@ -1,0 +1,43 @@
+package io.coursewire.channel;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.Queue;
+
+import io.coursewire.targets.Target;
+import io.coursewire.targets.Targets;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * {@code coursewire_queue_depth{queue}}: messages waiting on the events channel and on each target's
+ * delivery queue (scheduled retries included), read from the embedded broker. With an external broker
+ * the gauges read NaN: its own metrics are the source there.
+ */
+@Singleton
+public class QueueDepthMetrics {
+
+    void register(@Observes StartupEvent start, MeterRegistry registry, EmbeddedBroker broker, Targets targets) {
+        gauge(registry, broker, Channels.EVENTS);
+        for (Target target : targets.all()) {
+            gauge(registry, broker, Channels.deliveryQueue(target.name()));
+        }
+    }
+
+    private static void gauge(MeterRegistry registry, EmbeddedBroker broker, String queue) {
+        SimpleString name = SimpleString.of(queue);
+        Gauge.builder("coursewire.queue.depth", broker, b -> depth(b, name))
+                .description("Messages waiting on a broker queue, scheduled retries included")
+                .tag("queue", queue).register(registry);
+    }
+
+    private static double depth(EmbeddedBroker broker, SimpleString name) {
+        ActiveMQServer server = broker.server();
+        Queue queue = server == null ? null : server.locateQueue(name);
+        return queue == null ? Double.NaN : queue.getMessageCount();
+    }
+}
