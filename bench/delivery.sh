@@ -65,8 +65,25 @@ stop_service() {
 }
 trap 'stop_service; [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"' EXIT
 
+# The machine's cores are shared: wait (up to QUIET_WAIT seconds) while another service, build or wrk runs.
+others() {
+  pgrep -f 'quarkus-run\.jar|plexus-classworlds|surefire|(^|/)wrk ' | grep -vxE "$$|${pid:-0}" | tr '\n' ' ' || true
+}
+wait_quiet() {
+  local busy waited=0
+  busy=$(others)
+  while [ -n "$busy" ] && [ "$waited" -lt "${QUIET_WAIT:-600}" ]; do
+    [ "$waited" -eq 0 ] && echo "  waiting for other processes to finish (pids $busy)..." >&2
+    sleep 5; waited=$((waited + 5)); busy=$(others)
+  done
+  if [ -n "$busy" ]; then
+    echo "  WARNING: other processes still running (pids $busy): numbers are not comparable" | tee -a "$results"
+  fi
+}
+
 # start_service <name> <number of http targets>: fresh data dir and targets file, waits until ready
 start_service() {
+  wait_quiet
   local dir="$work/$1"
   mkdir -p "$dir"
   {
@@ -97,6 +114,11 @@ finish() {
   rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   echo "  service peak RSS: $((rss_kb / 1024)) MiB"
   echo "RSS $1 $((rss_kb / 1024))" >> "$results"
+  local busy
+  busy=$(others)
+  if [ -n "$busy" ]; then
+    echo "  WARNING: other processes ran alongside (pids $busy): numbers are not comparable" | tee -a "$results"
+  fi
   local warns
   warns=$(grep -E ' (WARN|ERROR) ' "$work/$1/service.log" | grep -cvE 'demo (secret|token)' || true)
   if [ "$warns" -gt 0 ]; then
@@ -134,4 +156,4 @@ for s in $SCENARIOS; do
 done
 
 echo "summary ($(nproc) cores, service JAVA_OPTS: $JAVA_OPTS)"
-grep -E '^(RESULT|RSS)' "$results" | sed 's/^/  /'
+grep -E '^(RESULT|RSS|  WARNING)' "$results" | sed 's/^/  /'
