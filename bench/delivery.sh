@@ -65,19 +65,45 @@ stop_service() {
 }
 trap 'stop_service; [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"' EXIT
 
-# The machine's cores are shared: wait (up to QUIET_WAIT seconds) while another service, build or wrk runs.
+# The machine's cores are shared. Other services, Maven builds and wrk runs are "others"; an idle one
+# is harmless, a busy one (over 0.1 core) spoils the numbers: wait for quiet (up to QUIET_WAIT seconds)
+# before each scenario, and flag a scenario during which others used CPU.
 others() {
   pgrep -f 'quarkus-run\.jar|plexus-classworlds|surefire|(^|/)wrk ' | grep -vxE "$$|${pid:-0}" | tr '\n' ' ' || true
 }
+ticks() { # utime+stime of one process, 0 when it is gone
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  echo "${stat##*) }" | awk '{print $12 + $13}'
+}
+declare -A others_ticks=()
+others_since=0
+snapshot_others() {
+  others_ticks=(); others_since=$(date +%s%N)
+  local p
+  for p in $(others); do others_ticks[$p]=$(ticks "$p"); done
+}
+# prints "pid:cores ..." for others that used more than 0.1 core on average since the snapshot (ones that ended are missed)
+busy_since_snapshot() {
+  local p now elapsed used out=""
+  now=$(date +%s%N); elapsed=$(( (now - others_since) / 1000000 )) # ms
+  [ "$elapsed" -gt 0 ] || elapsed=1
+  for p in $(others); do
+    used=$(( $(ticks "$p") - ${others_ticks[$p]:-0} ))  # a pid new since the snapshot used all its CPU within it
+    awk -v u="$used" -v e="$elapsed" -v hz="$(getconf CLK_TCK)" 'BEGIN {exit !(u / hz * 1000 / e > 0.1)}' \
+      && out+="$p:$(awk -v u="$used" -v e="$elapsed" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", u / hz * 1000 / e}') "
+  done
+  echo "$out"
+}
 wait_quiet() {
   local busy waited=0
-  busy=$(others)
+  snapshot_others; sleep 2; busy=$(busy_since_snapshot)
   while [ -n "$busy" ] && [ "$waited" -lt "${QUIET_WAIT:-600}" ]; do
-    [ "$waited" -eq 0 ] && echo "  waiting for other processes to finish (pids $busy)..." >&2
-    sleep 5; waited=$((waited + 5)); busy=$(others)
+    [ "$waited" -eq 0 ] && echo "  waiting for busy processes to finish (pid:cores $busy)..." >&2
+    snapshot_others; sleep 5; waited=$((waited + 5)); busy=$(busy_since_snapshot)
   done
   if [ -n "$busy" ]; then
-    echo "  WARNING: other processes still running (pids $busy): numbers are not comparable" | tee -a "$results"
+    echo "  WARNING: other processes busy at start (pid:cores $busy): numbers are not comparable" | tee -a "$results"
   fi
 }
 
@@ -106,6 +132,7 @@ start_service() {
   done
   curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null \
     || { tail -50 "$dir/service.log"; echo "service did not become ready" >&2; exit 1; }
+  snapshot_others
 }
 
 # finish <name>: records the service's peak RSS, checks its log for delivery trouble, stops it
@@ -115,9 +142,9 @@ finish() {
   echo "  service peak RSS: $((rss_kb / 1024)) MiB"
   echo "RSS $1 $((rss_kb / 1024))" >> "$results"
   local busy
-  busy=$(others)
+  busy=$(busy_since_snapshot)
   if [ -n "$busy" ]; then
-    echo "  WARNING: other processes ran alongside (pids $busy): numbers are not comparable" | tee -a "$results"
+    echo "  WARNING: other processes used CPU alongside (pid:cores $busy): numbers are not comparable" | tee -a "$results"
   fi
   local warns
   warns=$(grep -E ' (WARN|ERROR) ' "$work/$1/service.log" | grep -cvE 'demo (secret|token)' || true)
