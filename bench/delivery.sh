@@ -183,4 +183,4 @@ for s in $SCENARIOS; do
 done
 
 echo "summary ($(nproc) cores, service JAVA_OPTS: $JAVA_OPTS)"
-grep -E '^(RESULT|RSS|  WARNING)' "$results" | sed 's/^/  /'
+grep -E '^(RESULT|RSS|  WARNING)' "$results" | sed 's/^ */  /'
