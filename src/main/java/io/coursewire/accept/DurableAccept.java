@@ -21,6 +21,7 @@ import io.coursewire.inbound.InboundRequest;
 import io.coursewire.inbound.IngestMetrics;
 import io.coursewire.inbound.Translation;
 import io.coursewire.problem.ProblemException;
+import io.coursewire.routing.RoutedEvent;
 
 /**
  * Guaranteed-delivery accept: a translated event is answered 202 only once the broker has it on
@@ -79,7 +80,7 @@ public class DurableAccept extends AsyncProcessorSupport {
         }
         IdempotentReceiver.First first = (IdempotentReceiver.First) claim;
         byte[] json = CanonicalJson.toBytes(event);
-        channel.send(event.id(), json).whenComplete((ok, failure) -> {
+        channel.send(event.id(), json, RoutedEvent.headersOf(event)).whenComplete((ok, failure) -> {
             if (failure == null) {
                 first.accepted();
                 respond(exchange, accepted(event.id(), false));

@@ -85,9 +85,10 @@ public class DurableChannel {
      * already held it), and fails when the broker is unreachable or does not confirm within the
      * accept timeout.
      */
-    public CompletableFuture<Void> send(String eventId, byte[] json) {
-        return send(List.of(new Outgoing(Channels.EVENTS, eventId, json,
-                Map.of(Channels.ACCEPTED_AT, System.currentTimeMillis()), 0)));
+    public CompletableFuture<Void> send(String eventId, byte[] json, Map<String, Object> properties) {
+        Map<String, Object> all = new java.util.HashMap<>(properties);
+        all.put(Channels.ACCEPTED_AT, System.currentTimeMillis());
+        return send(List.of(new Outgoing(Channels.EVENTS, eventId, json, all, 0)));
     }
 
     /**

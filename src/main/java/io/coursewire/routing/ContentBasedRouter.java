@@ -58,7 +58,7 @@ public class ContentBasedRouter extends RouteBuilder {
     }
 
     private void fanOut(Exchange exchange) throws Exception {
-        RoutedEvent event = RoutedEvent.parse(exchange.getMessage().getBody(byte[].class));
+        RoutedEvent event = RoutedEvent.fromHeaders(exchange.getMessage().getHeaders(), exchange.getMessage().getBody(byte[].class));
         exchange.setProperty(EVENT, event);
         Long acceptedAt = exchange.getMessage().getHeader(Channels.ACCEPTED_AT, Long.class);
         long accepted = acceptedAt == null ? System.currentTimeMillis() : acceptedAt;
