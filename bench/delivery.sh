@@ -16,7 +16,7 @@
 #   SCENARIOS="tp1 latency" bench/delivery.sh
 #   EVENTS=20000 WARMUP_EVENTS=5000 CONCURRENCY=64 RATE=500 LAT_SECONDS=20 \
 #   DURATION=10s WRK_WARMUP=20s CONNECTIONS=64 THREADS=2 PORT=18090 SINK_PORT=19001 bench/delivery.sh
-#   JAVA_OPTS='-Xmx256m -XX:+UseParallelGC'      # the service's JVM options
+#   JAVA_OPTS='@config/jvm.options'             # the service's JVM options (the README's)
 #   HARNESS_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"  # the harness JVM: C1 only, it leaves more CPU to the service
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +34,9 @@ THREADS=${THREADS:-2}
 CAP=${CAP:-120}
 PORT=${PORT:-18090}
 SINK_PORT=${SINK_PORT:-19001}
-JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:+UseParallelGC}
+JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
+# As the README starts the service: glibc keeps at most two malloc arenas (less native memory).
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 HARNESS_OPTS=${HARNESS_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
 

@@ -14,7 +14,9 @@ WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18080}
-JAVA_OPTS=${JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}
+JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
+# As the README starts the service: glibc keeps at most two malloc arenas (less native memory).
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)" >&2

@@ -68,8 +68,19 @@ public interface CoursewireConfig {
          * Memory the broker may use for messages before it pages them to disk; keeps the heap small
          * when routing falls behind ingest.
          */
-        @WithDefault("64M")
+        @WithDefault("32M")
         MemorySize globalMaxSize();
+
+        /**
+         * How many bytes of messages each consumer (router, delivery) buffers ahead of what it is
+         * working on. Every consumer holds its own buffer, so this times the consumer count is heap.
+         */
+        @WithDefault("64K")
+        MemorySize consumerWindowSize();
+
+        /** Threads of the embedded broker's pool (delivery to consumers, journal callbacks); its default of 30 only contends on small machines. */
+        @WithDefault("8")
+        int threadPoolMaxSize();
 
         /** Percent of disk use at which the broker blocks producers; -1 disables the check. */
         @WithDefault("-1")

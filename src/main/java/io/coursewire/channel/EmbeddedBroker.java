@@ -28,6 +28,9 @@ public class EmbeddedBroker {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
 
+    /** Ids each delivery queue remembers; each id costs about 150 bytes of heap. */
+    static final int DELIVERY_DUPLICATE_WINDOW = 10_000;
+
     private final CoursewireConfig settings;
     private volatile EmbeddedActiveMQ server;
 
@@ -117,6 +120,8 @@ public class EmbeddedBroker {
         c.setJournalBufferTimeout_AIO(timeoutNanos);
         c.setMaxDiskUsage(b.maxDiskUsage());
         c.setGlobalMaxSize(b.globalMaxSize().asLongValue());
+        c.setThreadPoolMaxSize(b.threadPoolMaxSize());
+        c.setScheduledThreadPoolMaxSize(2);
         // Duplicate detection on the events address: the id cache is journalled with each message.
         c.setIDCacheSize(settings.ingest().duplicateWindow());
         c.setPersistIDCache(true);
@@ -127,7 +132,13 @@ public class EmbeddedBroker {
         for (String queue : new String[] { Channels.EVENTS, Channels.DEAD_LETTERS, Channels.EXPIRED }) {
             c.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));
         }
+        // Paging reads back in small steps: by default each queue may hold 20 MB of paged messages
+        // in memory, which on a small heap is most of it once several queues have a backlog.
         c.addAddressSetting("#", new AddressSettings()
+                .setPageSizeBytes(1024 * 1024)
+                .setMaxReadPageBytes(4 * 1024 * 1024)
+                .setPrefetchPageBytes(2 * 1024 * 1024)
+                .setPageCacheMaxSize(2)
                 .setDeadLetterAddress(SimpleString.of(Channels.DEAD_LETTERS))
                 .setExpiryAddress(SimpleString.of(Channels.EXPIRED)));
         // Routing failures (a full disk, an unwritable directory) are retried with backoff, forever:
@@ -146,6 +157,9 @@ public class EmbeddedBroker {
                 .setRedeliveryDelay(1_000)
                 .setRedeliveryMultiplier(2.0)
                 .setMaxRedeliveryDelay(60_000)
+                // Delivery duplicate ids only need to cover re-sends right after a crash (an event
+                // fanned out again, a retry scheduled again), not the events' 100,000-id window.
+                .setIDCacheSize(DELIVERY_DUPLICATE_WINDOW)
                 .setAutoDeleteQueues(false)
                 .setAutoDeleteAddresses(false)
                 .setDefaultAddressRoutingType(RoutingType.ANYCAST)

@@ -22,6 +22,7 @@ public class JmsConnectionFactoryProducer {
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(settings.broker().url());
         settings.broker().username().filter(u -> !u.isBlank()).ifPresent(artemis::setUser);
         settings.broker().password().ifPresent(artemis::setPassword);
+        artemis.setConsumerWindowSize((int) settings.broker().consumerWindowSize().asLongValue());
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(2);

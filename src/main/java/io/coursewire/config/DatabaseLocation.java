@@ -26,7 +26,8 @@ public class DatabaseLocation implements ConfigSourceFactory {
         ConfigValue dataDir = context.getValue("coursewire.data-dir");
         String dir = dataDir == null || dataDir.getValue() == null ? "data" : dataDir.getValue();
         Path db = Path.of(dir).toAbsolutePath().normalize().resolve("db").resolve("coursewire");
-        String url = "jdbc:h2:file:" + db + ";DB_CLOSE_ON_EXIT=FALSE";
+        // An 8 MB page cache (H2 defaults to 16 MB): the tables are written far more than read.
+        String url = "jdbc:h2:file:" + db + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=8192";
         return List.of(new PropertiesConfigSource(Map.of("quarkus.datasource.jdbc.url", url), "coursewire-database-location", ORDINAL));
     }
 

@@ -36,7 +36,7 @@ public final class BatchedInserts<R> {
     private final String insert;
     private final Binder<R> binder;
     private final String what;
-    private final BlockingQueue<R> pending = new ArrayBlockingQueue<>(50_000);
+    private final BlockingQueue<R> pending = new ArrayBlockingQueue<>(10_000);
     private final Thread writer;
     private volatile boolean running = true;
 

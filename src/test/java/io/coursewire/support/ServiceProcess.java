@@ -45,7 +45,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the integration tests with 'mvnw verify'");
         }
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m",
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "@" + Path.of("config/jvm.options").toAbsolutePath(),
                 "-Dquarkus.http.port=" + port,
                 "-Dcoursewire.data-dir=" + dataDir.toAbsolutePath()));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
