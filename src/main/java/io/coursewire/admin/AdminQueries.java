@@ -17,6 +17,8 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.coursewire.eventlog.DurableCommit;
+
 /** The reads (and the one update) behind the admin API, in portable SQL for H2 and PostgreSQL. */
 @Singleton
 public class AdminQueries {
@@ -85,6 +87,7 @@ public class AdminQueries {
             ps.setObject(1, now);
             ps.setLong(2, id);
             ps.executeUpdate();
+            DurableCommit.flush(c);
         }
         return now.toInstant().toString();
     }

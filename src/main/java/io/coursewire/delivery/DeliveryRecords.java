@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.coursewire.eventlog.BatchedInserts;
+import io.coursewire.eventlog.DurableCommit;
 
 /**
  * What operators inspect (§6): every delivery attempt, and the dead-letter store. Attempts are a
@@ -59,7 +60,7 @@ public class DeliveryRecords {
     }
 
     /**
-     * Stores the delivery as a dead letter; committed when this returns. A delivery stored before (the
+     * Stores the delivery as a dead letter; on disk when this returns. A delivery stored before (the
      * broker redelivered it after a crash) is not stored twice.
      */
     public void deadLetter(DeliveryRequest delivery, Integer lastStatus, String lastError) throws SQLException {
@@ -76,6 +77,7 @@ public class DeliveryRecords {
             ps.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
             ps.setString(8, new String(delivery.json(), StandardCharsets.UTF_8));
             ps.executeUpdate();
+            DurableCommit.flush(c);
         } catch (SQLException e) {
             if (!BatchedInserts.isUniqueViolation(e)) {
                 throw e;

@@ -79,6 +79,12 @@ public final class ServiceProcess implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public HttpResponse<String> get(String path, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10)).GET();
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
