@@ -135,7 +135,11 @@ start_service() {
   curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null \
     || { tail -50 "$dir/service.log"; echo "service did not become ready" >&2; exit 1; }
   snapshot_others
+  steal_from=$(steal_ticks); steal_since=$(date +%s%N)
 }
+
+# CPU time the hypervisor gave to other guests (the "steal" column of /proc/stat), all cores
+steal_ticks() { awk '/^cpu / {print $9}' /proc/stat; }
 
 # finish <name>: records the service's peak RSS, checks its log for delivery trouble, stops it
 finish() {
@@ -143,6 +147,15 @@ finish() {
   rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   echo "  service peak RSS: $((rss_kb / 1024)) MiB"
   echo "RSS $1 $((rss_kb / 1024))" >> "$results"
+  # On a shared host the hypervisor may take CPU from this machine; such runs are slower for no fault of the service.
+  local stolen
+  stolen=$(awk -v t="$(( $(steal_ticks) - steal_from ))" -v e="$(( ($(date +%s%N) - steal_since) / 1000000 ))" \
+    -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz * 1000 / (e > 0 ? e : 1)}')
+  echo "  CPU stolen by the hypervisor: $stolen cores on average over the scenario"
+  echo "STEAL $1 $stolen" >> "$results"
+  if awk -v s="$stolen" 'BEGIN {exit !(s > 0.05)}'; then
+    echo "  WARNING: the host took $stolen cores from this machine: numbers are not comparable" | tee -a "$results"
+  fi
   local busy
   busy=$(busy_since_snapshot)
   if [ -n "$busy" ]; then
@@ -185,4 +198,4 @@ for s in $SCENARIOS; do
 done
 
 echo "summary ($(nproc) cores, service JAVA_OPTS: $JAVA_OPTS)"
-grep -E '^(RESULT|RSS|  WARNING)' "$results" | sed 's/^ */  /'
+grep -E '^(RESULT|RSS|STEAL|  WARNING)' "$results" | sed 's/^ */  /'
