@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -134,7 +135,7 @@ class DeliveryCrashIT {
      * moment it lists some dead letters; after the restart it lists every one of them. (H2 writes
      * committed rows in the background, up to half a second later, unless told to write them now.)
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void everyListedDeadLetterSurvivesAKill() throws Exception {
         sink.stubFor(post("/ok").willReturn(aResponse().withStatus(200)));
         sink.stubFor(post("/flaky").willReturn(aResponse().withStatus(410)));
