@@ -1,9 +1,11 @@
 package io.coursewire.accept;
 
-import io.coursewire.CoursewireConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
@@ -11,6 +13,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.coursewire.CoursewireConfig;
 import io.coursewire.channel.Channels;
 import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.eventlog.EventLog;
@@ -25,6 +28,9 @@ import io.coursewire.eventlog.EventLog;
  * as the broker's duplicate-detection id, and the broker's id cache (same size, journalled atomically
  * with each message) drops a second copy even after a crash that lost this window's newest entries.
  *
+ * <p>The window holds compact 128-bit keys ({@link AcceptedIdWindow}); only ids whose write is still
+ * on its way are held as strings.
+ *
  * <p>A claim is a future: a concurrent retry of an event still being written waits for the first
  * writer's outcome instead of being told "duplicate" for a write that may yet fail.
  */
@@ -32,24 +38,22 @@ import io.coursewire.eventlog.EventLog;
 public class IdempotentReceiver {
 
     private static final Logger LOG = Logger.getLogger(IdempotentReceiver.class);
-    private static final CompletableFuture<Void> ACCEPTED = CompletableFuture.completedFuture(null);
+    private static final Seen SEEN_ACCEPTED = new Seen(CompletableFuture.completedFuture(null));
 
     private final int window;
     private final EventLog eventLog;
-    private final ConcurrentHashMap<String, CompletableFuture<Void>> seen;
-    /** Insertion order for FIFO eviction: a ring of the ids in {@link #seen}. */
-    private final String[] ring;
-    private int head;
-
     private final EmbeddedBroker broker;
+    /** Ids whose write is durable. Guarded by this, as is {@link #inFlight}. */
+    private final AcceptedIdWindow accepted;
+    /** Ids whose write is on its way: a retry arriving meanwhile waits for the outcome. */
+    private final Map<String, CompletableFuture<Void>> inFlight = new HashMap<>();
 
     @Inject
     public IdempotentReceiver(CoursewireConfig settings, EventLog eventLog, EmbeddedBroker broker) {
         this.window = settings.ingest().duplicateWindow();
         this.eventLog = eventLog;
         this.broker = broker;
-        this.seen = new ConcurrentHashMap<>(Math.min(window, 1 << 20) * 4 / 3 + 1);
-        this.ring = new String[window];
+        this.accepted = new AcceptedIdWindow(window);
     }
 
     /**
@@ -58,27 +62,23 @@ public class IdempotentReceiver {
      * event log of routed events.
      */
     @PostConstruct
-    void seed() {
+    synchronized void seed() {
         List<String> oldestFirst = broker.acceptedIds(Channels.EVENTS);
         String source = "broker duplicate-id cache";
         if (oldestFirst == null) {
-            oldestFirst = new java.util.ArrayList<>(eventLog.recentIds(window));
-            java.util.Collections.reverse(oldestFirst);
+            oldestFirst = new ArrayList<>(eventLog.recentIds(window));
+            Collections.reverse(oldestFirst);
             source = "event log";
         }
-        for (String id : oldestFirst) {
-            if (seen.putIfAbsent(id, ACCEPTED) == null) {
-                remember(id);
-            }
-        }
-        LOG.infof("Idempotent receiver window: %d of %d recent event ids loaded from the %s", oldestFirst.size(), window, source);
+        oldestFirst.forEach(accepted::add);
+        LOG.infof("Idempotent receiver window: %d of %d recent event ids loaded from the %s", accepted.size(), window, source);
     }
 
     /** The first claim on an id owns its write; later claims see the owner's outcome. */
     public sealed interface Claim {
     }
 
-    /** This caller is first: write the event, then {@link #accepted()} or {@link #failed()}. */
+    /** This caller is first: write the event, then {@link #accepted()} or {@link #failed(Throwable)}. */
     public final class First implements Claim {
         private final String id;
         private final CompletableFuture<Void> outcome;
@@ -89,12 +89,18 @@ public class IdempotentReceiver {
         }
 
         public void accepted() {
+            synchronized (IdempotentReceiver.this) {
+                accepted.add(id);
+                inFlight.remove(id);
+            }
             outcome.complete(null);
         }
 
         /** The write failed: forget the id so the vendor's retry is treated as new. */
         public void failed(Throwable cause) {
-            seen.remove(id, outcome);
+            synchronized (IdempotentReceiver.this) {
+                inFlight.remove(id);
+            }
             outcome.completeExceptionally(cause);
         }
     }
@@ -103,25 +109,16 @@ public class IdempotentReceiver {
     public record Seen(CompletableFuture<Void> outcome) implements Claim {
     }
 
-    public Claim claim(String id) {
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> prior = seen.putIfAbsent(id, mine);
+    public synchronized Claim claim(String id) {
+        if (accepted.contains(id)) {
+            return SEEN_ACCEPTED;
+        }
+        CompletableFuture<Void> prior = inFlight.get(id);
         if (prior != null) {
             return new Seen(prior);
         }
-        remember(id);
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        inFlight.put(id, mine);
         return new First(id, mine);
-    }
-
-    private synchronized void remember(String id) {
-        String evicted = ring[head];
-        if (evicted != null) {
-            CompletableFuture<Void> f = seen.get(evicted);
-            if (f != null && f.isDone()) {
-                seen.remove(evicted, f);
-            }
-        }
-        ring[head] = id;
-        head = (head + 1) % ring.length;
     }
 }
