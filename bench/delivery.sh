@@ -35,8 +35,10 @@ CAP=${CAP:-120}
 PORT=${PORT:-18090}
 SINK_PORT=${SINK_PORT:-19001}
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
-# As the README starts the service: glibc keeps at most two malloc arenas (less native memory).
+# As the README starts the service: glibc keeps at most two malloc arenas, and gives blocks of 32 KB
+# and more (the C2 compiler's arenas) straight back to the OS when they are freed.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-32768}
 HARNESS_OPTS=${HARNESS_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
 

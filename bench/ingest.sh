@@ -15,8 +15,10 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18080}
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
-# As the README starts the service: glibc keeps at most two malloc arenas (less native memory).
+# As the README starts the service: glibc keeps at most two malloc arenas, and gives blocks of 32 KB
+# and more (the C2 compiler's arenas) straight back to the OS when they are freed.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-32768}
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)" >&2
