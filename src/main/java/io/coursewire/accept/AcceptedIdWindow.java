@@ -1,23 +1,17 @@
 package io.coursewire.accept;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.coursewire.canonical.EventIds;
 
 /**
  * The ids of the last N accepted events, first in first out, kept as 128-bit keys in two primitive
  * arrays: about 26 bytes per id, where a String in a hash map costs about 150. At the contract's
  * 100,000 ids that is 2.6 MB of heap instead of 15, which a small heap feels as fewer full GCs.
  *
- * <p>An event id ({@code evt_} and 32 hex digits, see {@link io.coursewire.canonical.EventIds}) is
- * its own key, exactly. Any other string is keyed by the first 128 bits of its SHA-256.
+ * <p>The keys are {@link EventIds#bits}: exact for every id Coursewire derives.
  *
  * <p>Not thread-safe: {@link IdempotentReceiver} guards it.
  */
 final class AcceptedIdWindow {
-
-    private static final String PREFIX = "evt_";
-    private static final int HEX_DIGITS = 32;
 
     private final int capacity;
     /** The ring, oldest to newest from {@link #head}: the key of position p is keys[2p], keys[2p+1]. */
@@ -45,16 +39,14 @@ final class AcceptedIdWindow {
         return size;
     }
 
-    boolean contains(String id) {
-        long[] key = keyOf(id);
-        return find(key[0], key[1]) >= 0;
+    boolean contains(EventIds.Bits key) {
+        return find(key.hi(), key.lo()) >= 0;
     }
 
-    /** Adds the id, evicting the oldest when full; false (and no change) when it is already present. */
-    boolean add(String id) {
-        long[] key = keyOf(id);
-        long hi = key[0];
-        long lo = key[1];
+    /** Adds the key, evicting the oldest when full; false (and no change) when it is already present. */
+    boolean add(EventIds.Bits key) {
+        long hi = key.hi();
+        long lo = key.lo();
         if (find(hi, lo) >= 0) {
             return false;
         }
@@ -111,41 +103,5 @@ final class AcceptedIdWindow {
 
     private int home(long hi, long lo) {
         return (int) (((hi ^ lo) * 0x9E3779B97F4A7C15L) >>> shift); // Fibonacci hashing: the top bits
-    }
-
-    static long[] keyOf(String id) {
-        if (id.length() == PREFIX.length() + HEX_DIGITS && id.startsWith(PREFIX) && isHex(id)) {
-            int start = PREFIX.length();
-            return new long[] {
-                    Long.parseUnsignedLong(id, start, start + 16, 16),
-                    Long.parseUnsignedLong(id, start + 16, start + HEX_DIGITS, 16) };
-        }
-        byte[] digest = sha256(id.getBytes(StandardCharsets.UTF_8));
-        long hi = 0;
-        long lo = 0;
-        for (int i = 0; i < 8; i++) {
-            hi = hi << 8 | (digest[i] & 0xff);
-            lo = lo << 8 | (digest[8 + i] & 0xff);
-        }
-        return new long[] { hi, lo };
-    }
-
-    /** Lower case only, as EventIds writes them: "evt_AB…" is a different id from "evt_ab…". */
-    private static boolean isHex(String id) {
-        for (int i = PREFIX.length(); i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.coursewire.CoursewireConfig;
+import io.coursewire.canonical.EventIds;
 import io.coursewire.channel.Channels;
 import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.eventlog.EventLog;
@@ -70,7 +71,9 @@ public class IdempotentReceiver {
             Collections.reverse(oldestFirst);
             source = "event log";
         }
-        oldestFirst.forEach(accepted::add);
+        for (String id : oldestFirst) {
+            accepted.add(EventIds.bits(id));
+        }
         LOG.infof("Idempotent receiver window: %d of %d recent event ids loaded from the %s", accepted.size(), window, source);
     }
 
@@ -81,16 +84,18 @@ public class IdempotentReceiver {
     /** This caller is first: write the event, then {@link #accepted()} or {@link #failed(Throwable)}. */
     public final class First implements Claim {
         private final String id;
+        private final EventIds.Bits key;
         private final CompletableFuture<Void> outcome;
 
-        private First(String id, CompletableFuture<Void> outcome) {
+        private First(String id, EventIds.Bits key, CompletableFuture<Void> outcome) {
             this.id = id;
+            this.key = key;
             this.outcome = outcome;
         }
 
         public void accepted() {
             synchronized (IdempotentReceiver.this) {
-                accepted.add(id);
+                accepted.add(key);
                 inFlight.remove(id);
             }
             outcome.complete(null);
@@ -109,16 +114,19 @@ public class IdempotentReceiver {
     public record Seen(CompletableFuture<Void> outcome) implements Claim {
     }
 
-    public synchronized Claim claim(String id) {
-        if (accepted.contains(id)) {
-            return SEEN_ACCEPTED;
+    public Claim claim(String id) {
+        EventIds.Bits key = EventIds.bits(id); // once per claim, outside the lock
+        synchronized (this) {
+            if (accepted.contains(key)) {
+                return SEEN_ACCEPTED;
+            }
+            CompletableFuture<Void> prior = inFlight.get(id);
+            if (prior != null) {
+                return new Seen(prior);
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            inFlight.put(id, mine);
+            return new First(id, key, mine);
         }
-        CompletableFuture<Void> prior = inFlight.get(id);
-        if (prior != null) {
-            return new Seen(prior);
-        }
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        inFlight.put(id, mine);
-        return new First(id, mine);
     }
 }
