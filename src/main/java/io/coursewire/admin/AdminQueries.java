@@ -27,10 +27,12 @@ public class AdminQueries {
             String deadAt, String replayedAt) {
     }
 
-    public record StoredDeadLetter(DeadLetter deadLetter, String payload) {
+    /** {@code eventAcceptedAt}: epoch millis, with the event id the key of the event's attempts. */
+    public record StoredDeadLetter(DeadLetter deadLetter, long eventAcceptedAt, String payload) {
     }
 
-    public record StoredEvent(String id, String vendor, String type, String time, String routedAt, String payload) {
+    /** {@code acceptedAt}: epoch millis, with the id the key of the event's attempts. */
+    public record StoredEvent(String id, long acceptedAt, String vendor, String type, String time, String routedAt, String payload) {
     }
 
     public record Attempt(int attempt, String at, int durationMs, Integer status, String error, String outcome) {
@@ -72,10 +74,13 @@ public class AdminQueries {
 
     public Optional<StoredDeadLetter> deadLetter(long id) throws SQLException {
         try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT " + DEAD_LETTER_COLUMNS + ", payload FROM dead_letter WHERE id = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT " + DEAD_LETTER_COLUMNS + ", event_accepted_at, payload FROM dead_letter WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new StoredDeadLetter(deadLetter(rs), rs.getString("payload"))) : Optional.empty();
+                return rs.next()
+                        ? Optional.of(new StoredDeadLetter(deadLetter(rs), rs.getLong("event_accepted_at"), rs.getString("payload")))
+                        : Optional.empty();
             }
         }
     }
@@ -96,32 +101,35 @@ public class AdminQueries {
     public Optional<StoredEvent> event(String id) throws SQLException {
         try (Connection c = db.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, vendor, type, event_time, routed_at, payload FROM event WHERE id = ?")) {
+                    "SELECT id, accepted_at, vendor, type, event_time, routed_at, payload FROM event WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        return Optional.of(new StoredEvent(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
-                                instant(rs, 5), rs.getString(6)));
+                        return Optional.of(new StoredEvent(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), instant(rs, 5),
+                                instant(rs, 6), rs.getString(7)));
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM dead_letter WHERE event_id = ? ORDER BY id DESC")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT event_accepted_at, payload FROM dead_letter WHERE event_id = ? ORDER BY id DESC")) {
                 ps.setString(1, id);
                 ps.setMaxRows(1);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new StoredEvent(id, null, null, null, null, rs.getString(1))) : Optional.empty();
+                    return rs.next() ? Optional.of(new StoredEvent(id, rs.getLong(1), null, null, null, null, rs.getString(2)))
+                            : Optional.empty();
                 }
             }
         }
     }
 
     /** Each target's attempts for the event, in order. */
-    public Map<String, List<Attempt>> attempts(String eventId) throws SQLException {
+    public Map<String, List<Attempt>> attempts(StoredEvent event) throws SQLException {
         Map<String, List<Attempt>> byTarget = new LinkedHashMap<>();
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT target, attempt, attempted_at, duration_ms, status, error, outcome"
-                        + " FROM delivery_attempt WHERE event_id = ? ORDER BY seq")) {
-            ps.setString(1, eventId);
+                        + " FROM delivery_attempt WHERE event_accepted_at = ? AND event_id = ? ORDER BY seq")) {
+            ps.setLong(1, event.acceptedAt());
+            ps.setString(2, event.id());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byTarget.computeIfAbsent(rs.getString(1), t -> new ArrayList<>())

@@ -76,7 +76,7 @@ public class DeadLetterResource {
             throw new ProblemException(409, "target-gone", "Conflict", "target '" + dead.target() + "' is no longer configured",
                     java.util.Map.of());
         }
-        replays.send(dead.eventId(), dead.target(), stored.payload().getBytes(StandardCharsets.UTF_8));
+        replays.send(dead.eventId(), stored.eventAcceptedAt(), dead.target(), stored.payload().getBytes(StandardCharsets.UTF_8));
         queries.markReplayed(key);
         return Response.accepted(new Replayed(dead.id(), dead.eventId(), dead.target(), true)).build();
     }

@@ -76,7 +76,7 @@ public class EventResource {
     public EventView get(@PathParam("id") String id) throws Exception {
         AdminQueries.StoredEvent event = queries.event(id).orElseThrow(() -> Problems.notFound("unknown-event", "no event " + id));
         List<Delivery> deliveries = new ArrayList<>();
-        for (Map.Entry<String, List<AdminQueries.Attempt>> e : queries.attempts(id).entrySet()) {
+        for (Map.Entry<String, List<AdminQueries.Attempt>> e : queries.attempts(event).entrySet()) {
             List<AdminQueries.Attempt> attempts = e.getValue();
             deliveries.add(new Delivery(e.getKey(), attempts.get(attempts.size() - 1).outcome(), attempts));
         }
@@ -104,7 +104,7 @@ public class EventResource {
             chosen = targets.all().stream().filter(t -> t.filters().admit(routed.type(), routed.vendor(), routed.courseId())).toList();
         }
         for (Target target : chosen) {
-            replays.send(id, target.name(), json);
+            replays.send(id, event.acceptedAt(), target.name(), json);
         }
         return Response.accepted(new Replayed(id, chosen.stream().map(Target::name).toList())).build();
     }

@@ -21,9 +21,9 @@ public class ReplayRequests {
         this.replay = replay;
     }
 
-    void send(String eventId, String target, byte[] json) throws InterruptedException {
+    void send(String eventId, long eventAcceptedAt, String target, byte[] json) throws InterruptedException {
         try {
-            replay.enqueue(eventId, target, json).get(10, TimeUnit.SECONDS);
+            replay.enqueue(eventId, eventAcceptedAt, target, json).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw ProblemException.unavailable("the replay could not be stored; retry later", 5);
         }

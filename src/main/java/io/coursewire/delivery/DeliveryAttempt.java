@@ -70,7 +70,7 @@ public final class DeliveryAttempt {
         DeliveryRequest delivery = delivery(exchange);
         Integer status = exchange.getProperty(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         records.attempt(delivery, Instant.now(), elapsedMillis(exchange), status, null, DeliveryRecords.Outcome.DELIVERED);
-        metrics.delivered(System.currentTimeMillis() - delivery.acceptedAt());
+        metrics.delivered(System.currentTimeMillis() - delivery.requestedAt());
     }
 
     /**

@@ -35,7 +35,7 @@ public class DeliveryRecords {
         }
     }
 
-    private record Attempt(String eventId, String target, int attempt, Instant at, int durationMs, Integer status,
+    private record Attempt(String eventId, long eventAcceptedAt, String target, int attempt, Instant at, int durationMs, Integer status,
             String error, Outcome outcome) {
     }
 
@@ -48,14 +48,14 @@ public class DeliveryRecords {
     public DeliveryRecords(DataSource dataSource) {
         this.dataSource = dataSource;
         this.attempts = new BatchedInserts<>(dataSource, "delivery-attempts",
-                "INSERT INTO delivery_attempt (event_id, target, attempt, attempted_at, duration_ms, status, error, outcome)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO delivery_attempt (event_id, event_accepted_at, target, attempt, attempted_at, duration_ms, status, error,"
+                        + " outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 DeliveryRecords::bind);
     }
 
     public void attempt(DeliveryRequest delivery, Instant at, long durationMs, Integer status, String error, Outcome outcome)
             throws InterruptedException {
-        attempts.add(new Attempt(delivery.eventId(), delivery.target(), delivery.attempt(), at,
+        attempts.add(new Attempt(delivery.eventId(), delivery.eventAcceptedAt(), delivery.target(), delivery.attempt(), at,
                 (int) Math.min(Integer.MAX_VALUE, durationMs), status, clip(error), outcome));
     }
 
@@ -66,8 +66,8 @@ public class DeliveryRecords {
     public void deadLetter(DeliveryRequest delivery, Integer lastStatus, String lastError) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO dead_letter (delivery_key, event_id, target, attempts, last_status, last_error, dead_at, payload)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        "INSERT INTO dead_letter (delivery_key, event_id, target, attempts, last_status, last_error, dead_at, payload,"
+                                + " event_accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, delivery.key());
             ps.setString(2, delivery.eventId());
             ps.setString(3, delivery.target());
@@ -76,6 +76,7 @@ public class DeliveryRecords {
             ps.setString(6, clip(lastError));
             ps.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
             ps.setString(8, new String(delivery.json(), StandardCharsets.UTF_8));
+            ps.setLong(9, delivery.eventAcceptedAt());
             ps.executeUpdate();
             DurableCommit.flush(c);
         } catch (SQLException e) {
@@ -92,13 +93,14 @@ public class DeliveryRecords {
 
     private static void bind(PreparedStatement ps, Attempt a) throws SQLException {
         ps.setString(1, a.eventId());
-        ps.setString(2, a.target());
-        ps.setInt(3, a.attempt());
-        ps.setObject(4, OffsetDateTime.ofInstant(a.at(), ZoneOffset.UTC));
-        ps.setInt(5, a.durationMs());
-        setStatus(ps, 6, a.status());
-        ps.setString(7, a.error());
-        ps.setString(8, a.outcome().column());
+        ps.setLong(2, a.eventAcceptedAt());
+        ps.setString(3, a.target());
+        ps.setInt(4, a.attempt());
+        ps.setObject(5, OffsetDateTime.ofInstant(a.at(), ZoneOffset.UTC));
+        ps.setInt(6, a.durationMs());
+        setStatus(ps, 7, a.status());
+        ps.setString(8, a.error());
+        ps.setString(9, a.outcome().column());
     }
 
     private static void setStatus(PreparedStatement ps, int index, Integer status) throws SQLException {

@@ -9,10 +9,17 @@ import io.coursewire.channel.DurableChannel;
  * One delivery of one event to one target, as it travels on the target's queue: the canonical JSON
  * as the body, the rest as message properties. {@code generation} tells apart the routed delivery
  * ({@code "0"}) from each replay, so that a replay is never taken for a duplicate.
+ *
+ * @param eventAcceptedAt when ingest accepted the event (epoch millis): with the id, the key its
+ *        attempts are recorded under; the same on every attempt and every replay
+ * @param requestedAt when this delivery was asked for (epoch millis): the event's acceptance for a
+ *        routed delivery, the operator's request for a replay; delivery latency counts from it
  */
-public record DeliveryRequest(String eventId, String target, int attempt, String generation, long acceptedAt, byte[] json) {
+public record DeliveryRequest(String eventId, long eventAcceptedAt, String target, int attempt, String generation, long requestedAt,
+        byte[] json) {
 
     static final String EVENT_ID = "eventId";
+    static final String EVENT_ACCEPTED_AT = "eventAcceptedAt";
     static final String TARGET = "target";
     static final String ATTEMPT = "attempt";
     static final String GENERATION = "generation";
@@ -25,7 +32,7 @@ public record DeliveryRequest(String eventId, String target, int attempt, String
     }
 
     public DeliveryRequest nextAttempt() {
-        return new DeliveryRequest(eventId, target, attempt + 1, generation, acceptedAt, json);
+        return new DeliveryRequest(eventId, eventAcceptedAt, target, attempt + 1, generation, requestedAt, json);
     }
 
     /**
@@ -34,18 +41,22 @@ public record DeliveryRequest(String eventId, String target, int attempt, String
      */
     public DurableChannel.Outgoing toMessage(long deliverAt) {
         return new DurableChannel.Outgoing(Channels.deliveryQueue(target), key() + "#" + attempt, json,
-                Map.of(EVENT_ID, eventId, TARGET, target, ATTEMPT, attempt, GENERATION, generation, Channels.ACCEPTED_AT, acceptedAt),
+                Map.of(EVENT_ID, eventId, EVENT_ACCEPTED_AT, eventAcceptedAt, TARGET, target, ATTEMPT, attempt, GENERATION, generation,
+                        Channels.ACCEPTED_AT, requestedAt),
                 deliverAt);
     }
 
     /** Reads a delivery back from the message headers Camel's JMS consumer maps the properties to. */
     public static DeliveryRequest fromHeaders(Map<String, Object> headers, byte[] json) {
+        long requestedAt = headers.get(Channels.ACCEPTED_AT) instanceof Number n ? n.longValue() : System.currentTimeMillis();
         return new DeliveryRequest(
                 String.valueOf(headers.get(EVENT_ID)),
+                // Deliveries journalled before this property existed were routed ones: requested on acceptance.
+                headers.get(EVENT_ACCEPTED_AT) instanceof Number n ? n.longValue() : requestedAt,
                 String.valueOf(headers.get(TARGET)),
                 ((Number) headers.get(ATTEMPT)).intValue(),
                 String.valueOf(headers.get(GENERATION)),
-                headers.get(Channels.ACCEPTED_AT) instanceof Number n ? n.longValue() : System.currentTimeMillis(),
+                requestedAt,
                 json);
     }
 }

@@ -23,10 +23,12 @@ public class Replay {
         this.channel = channel;
     }
 
-    public CompletableFuture<Void> enqueue(String eventId, String target, byte[] eventJson) {
+    /** {@code eventAcceptedAt}: when the event was first accepted, so the replay's attempts are recorded with the event's. */
+    public CompletableFuture<Void> enqueue(String eventId, long eventAcceptedAt, String target, byte[] eventJson) {
         // A new generation: the replay is a delivery of its own, never taken for a duplicate of the first.
         String generation = "r-" + UUID.randomUUID();
-        DeliveryRequest delivery = new DeliveryRequest(eventId, target, 1, generation, System.currentTimeMillis(), eventJson);
+        DeliveryRequest delivery = new DeliveryRequest(eventId, eventAcceptedAt, target, 1, generation, System.currentTimeMillis(),
+                eventJson);
         return channel.send(List.of(delivery.toMessage(0)));
     }
 }

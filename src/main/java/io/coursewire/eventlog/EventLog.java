@@ -29,9 +29,9 @@ import jakarta.inject.Singleton;
 public class EventLog {
 
     private static final String INSERT =
-            "INSERT INTO event (id, vendor, type, event_time, routed_at, payload) VALUES (?, ?, ?, ?, ?, ?)";
+            "INSERT INTO event (id, vendor, type, event_time, accepted_at, routed_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
-    private record Row(String id, String vendor, String type, Instant time, Instant routedAt, String json) {
+    private record Row(String id, String vendor, String type, Instant time, long acceptedAt, Instant routedAt, String json) {
     }
 
     private final DataSource dataSource;
@@ -43,9 +43,12 @@ public class EventLog {
         this.rows = new BatchedInserts<>(dataSource, "event-log", INSERT, EventLog::bind);
     }
 
-    /** Records a routed event; a redelivered event that is already recorded is left as it is. */
-    public void record(String id, String vendor, String type, Instant time, byte[] json) throws InterruptedException {
-        rows.add(new Row(id, vendor, type, time, Instant.now(), new String(json, java.nio.charset.StandardCharsets.UTF_8)));
+    /**
+     * Records a routed event ({@code acceptedAt}: epoch millis of its 202, the key its delivery attempts
+     * are recorded under); a redelivered event that is already recorded is left as it is.
+     */
+    public void record(String id, String vendor, String type, Instant time, long acceptedAt, byte[] json) throws InterruptedException {
+        rows.add(new Row(id, vendor, type, time, acceptedAt, Instant.now(), new String(json, java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** The ids of the most recently routed events, newest first. */
@@ -76,7 +79,8 @@ public class EventLog {
         ps.setString(2, row.vendor());
         ps.setString(3, row.type());
         ps.setObject(4, OffsetDateTime.ofInstant(row.time(), ZoneOffset.UTC));
-        ps.setObject(5, OffsetDateTime.ofInstant(row.routedAt(), ZoneOffset.UTC));
-        ps.setString(6, row.json());
+        ps.setLong(5, row.acceptedAt());
+        ps.setObject(6, OffsetDateTime.ofInstant(row.routedAt(), ZoneOffset.UTC));
+        ps.setString(7, row.json());
     }
 }

@@ -30,6 +30,7 @@ import io.coursewire.eventlog.EventLog;
 public class ContentBasedRouter extends RouteBuilder {
 
     static final String EVENT = "coursewire.event";
+    static final String ACCEPTED = "coursewire.event.accepted";
 
     @Inject
     CoursewireConfig config;
@@ -53,7 +54,8 @@ public class ContentBasedRouter extends RouteBuilder {
                 .process(this::fanOut)
                 .process(exchange -> {
                     RoutedEvent event = exchange.getProperty(EVENT, RoutedEvent.class);
-                    eventLog.record(event.id(), event.vendor(), event.type(), event.time(), event.json());
+                    eventLog.record(event.id(), event.vendor(), event.type(), event.time(), exchange.getProperty(ACCEPTED, Long.class),
+                            event.json());
                 });
     }
 
@@ -62,8 +64,10 @@ public class ContentBasedRouter extends RouteBuilder {
         exchange.setProperty(EVENT, event);
         Long acceptedAt = exchange.getMessage().getHeader(Channels.ACCEPTED_AT, Long.class);
         long accepted = acceptedAt == null ? System.currentTimeMillis() : acceptedAt;
+        exchange.setProperty(ACCEPTED, accepted);
         List<DurableChannel.Outgoing> deliveries = recipients.targetsFor(event).stream()
-                .map(target -> new DeliveryRequest(event.id(), target.name(), 1, DeliveryRequest.ROUTED, accepted, event.json()).toMessage(0))
+                .map(target -> new DeliveryRequest(event.id(), accepted, target.name(), 1, DeliveryRequest.ROUTED, accepted, event.json())
+                        .toMessage(0))
                 .toList();
         channel.send(deliveries).get(30, TimeUnit.SECONDS);
     }

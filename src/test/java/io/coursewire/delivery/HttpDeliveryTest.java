@@ -165,6 +165,10 @@ class HttpDeliveryTest {
         admin().contentType("application/json").body("{\"target\": \"down\"}").post("/api/v1/events/" + id + "/replay")
                 .then().statusCode(202).body("targets", contains("down"));
         await().atMost(Duration.ofSeconds(10)).until(() -> requests("/down").size() == 6);
+        // Both replays' attempts are shown with the event's first four.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> admin().get("/api/v1/events/" + id).then().statusCode(200)
+                .body("deliveries.find { it.target == 'down' }.attempts.outcome",
+                        contains("retrying", "retrying", "retrying", "dead", "delivered", "delivered")));
         admin().post("/api/v1/events/" + id + "/replay?target=nope").then().statusCode(404).body("detail", containsString("nope"));
     }
 
