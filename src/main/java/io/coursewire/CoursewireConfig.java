@@ -92,7 +92,7 @@ public interface CoursewireConfig {
         @WithDefault("1M")
         MemorySize maxBodySize();
 
-        /** How many recent event ids the Idempotent Receiver remembers (and the broker's duplicate-id cache holds). */
+        /** How many recent event ids the Idempotent Receiver remembers (seeded at start from the event log and the broker). */
         @WithDefault("100000")
         int duplicateWindow();
 

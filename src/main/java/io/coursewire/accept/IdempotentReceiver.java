@@ -1,7 +1,5 @@
 package io.coursewire.accept;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +24,9 @@ import io.coursewire.eventlog.EventLog;
  * so it holds across restarts.
  *
  * <p>Exactly-once enqueueing does not rest on this memory alone: every message carries its event id
- * as the broker's duplicate-detection id, and the broker's id cache (same size, journalled atomically
- * with each message) drops a second copy even after a crash that lost this window's newest entries.
+ * as the broker's duplicate-detection id, and the broker's id cache (journalled atomically with each
+ * message) drops a second copy of a recent event even after a crash that lost this window's newest
+ * entries.
  *
  * <p>The window holds compact 128-bit keys ({@link AcceptedIdWindow}); only ids whose write is still
  * on its way are held as strings.
@@ -58,23 +57,28 @@ public class IdempotentReceiver {
     }
 
     /**
-     * Seeds the window. With the embedded broker, from its journalled duplicate-id cache: exactly the
-     * ids accepted before, even those accepted just before a crash. With an external broker, from the
-     * event log of routed events.
+     * Seeds the window, oldest first: the routed events of the whole window from the event log, then,
+     * with the embedded broker, the newest accepted ids from its journalled duplicate-id cache. The
+     * cache covers what the log lacks after a crash: events accepted but not yet routed, and the last
+     * routed ones whose rows were still queued for the log's batched writer (at most about 10,500).
      */
     @PostConstruct
     synchronized void seed() {
-        List<String> oldestFirst = broker.acceptedIds(Channels.EVENTS);
-        String source = "broker duplicate-id cache";
-        if (oldestFirst == null) {
-            oldestFirst = new ArrayList<>(eventLog.recentIds(window));
-            Collections.reverse(oldestFirst);
-            source = "event log";
+        List<String> logged = eventLog.recentIds(window); // newest first
+        for (int i = logged.size() - 1; i >= 0; i--) {
+            accepted.add(EventIds.bits(logged.get(i)));
         }
-        for (String id : oldestFirst) {
-            accepted.add(EventIds.bits(id));
+        List<String> newest = broker.acceptedIds(Channels.EVENTS);
+        int fromBroker = 0;
+        if (newest != null) {
+            for (String id : newest) {
+                if (accepted.add(EventIds.bits(id))) {
+                    fromBroker++;
+                }
+            }
         }
-        LOG.infof("Idempotent receiver window: %d of %d recent event ids loaded from the %s", accepted.size(), window, source);
+        LOG.infof("Idempotent receiver window: %d of %d recent event ids loaded (%d from the event log, %d more from the broker)",
+                accepted.size(), window, logged.size(), fromBroker);
     }
 
     /** The first claim on an id owns its write; later claims see the owner's outcome. */

@@ -28,8 +28,17 @@ public class EmbeddedBroker {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
 
-    /** Ids each delivery queue remembers; each id costs about 150 bytes of heap. */
+    /** Ids each delivery queue remembers; each id costs about 200 bytes of heap and a journal record. */
     static final int DELIVERY_DUPLICATE_WINDOW = 10_000;
+
+    /**
+     * Ids the events address remembers. The Idempotent Receiver's window (100,000 by default) is seeded
+     * from the event log; this cache only has to cover what the log may lack after a crash (see
+     * IdempotentReceiver#seed): the unrouted backlog and the log writer's queue of at most 10,500
+     * rows. Held for the whole window it cost ~20 MB of heap, and its long-lived journal records kept
+     * the broker compacting its journal.
+     */
+    static final int EVENTS_DUPLICATE_WINDOW = 30_000;
 
     private final CoursewireConfig settings;
     private volatile EmbeddedActiveMQ server;
@@ -74,7 +83,7 @@ public class EmbeddedBroker {
 
     /**
      * The duplicate-detection ids the broker has journalled for {@code address}, oldest first: the ids
-     * of the events it accepted, within its id-cache window. Null when the broker is not embedded.
+     * of the newest events it accepted, within its id cache. Null when the broker is not embedded.
      */
     public java.util.List<String> acceptedIds(String address) {
         org.apache.activemq.artemis.core.server.ActiveMQServer s = server();
@@ -122,8 +131,8 @@ public class EmbeddedBroker {
         c.setGlobalMaxSize(b.globalMaxSize().asLongValue());
         c.setThreadPoolMaxSize(b.threadPoolMaxSize());
         c.setScheduledThreadPoolMaxSize(2);
-        // Duplicate detection on the events address: the id cache is journalled with each message.
-        c.setIDCacheSize(settings.ingest().duplicateWindow());
+        // Duplicate detection: the id cache is journalled with each message.
+        c.setIDCacheSize(Math.min(settings.ingest().duplicateWindow(), EVENTS_DUPLICATE_WINDOW));
         c.setPersistIDCache(true);
         c.addAcceptorConfiguration("in-vm", "vm://0");
         if (b.tcpAcceptor().isPresent()) {

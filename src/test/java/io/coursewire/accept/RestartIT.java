@@ -98,6 +98,7 @@ class RestartIT {
 
             JsonNode retry = postTagMango(service, body);
             assertThat(retry.path("id").asText()).isEqualTo(id);
+            assertThat(retry.path("duplicate").asBoolean()).isTrue();
             String sentinel = postTagMango(service, completion("after-kill@example.com")).path("id").asText();
             files.awaitEvent(sentinel);
             assertThat(files.filesOf(id)).hasSize(1);
