@@ -51,7 +51,7 @@ public record DeliveryRequest(String eventId, long eventAcceptedAt, String targe
         long requestedAt = headers.get(Channels.ACCEPTED_AT) instanceof Number n ? n.longValue() : System.currentTimeMillis();
         return new DeliveryRequest(
                 String.valueOf(headers.get(EVENT_ID)),
-                // Deliveries journalled before this property existed were routed ones: requested on acceptance.
+                // Journalled before this property existed: exact for a routed delivery (requested on acceptance).
                 headers.get(EVENT_ACCEPTED_AT) instanceof Number n ? n.longValue() : requestedAt,
                 String.valueOf(headers.get(TARGET)),
                 ((Number) headers.get(ATTEMPT)).intValue(),
