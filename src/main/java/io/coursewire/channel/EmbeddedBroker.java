@@ -131,7 +131,8 @@ public class EmbeddedBroker {
         c.setGlobalMaxSize(b.globalMaxSize().asLongValue());
         c.setThreadPoolMaxSize(b.threadPoolMaxSize());
         c.setScheduledThreadPoolMaxSize(2);
-        // Duplicate detection: the id cache is journalled with each message.
+        // Duplicate detection, journalled with each message. This server-wide size is the events address's
+        // (EVENTS_DUPLICATE_WINDOW); the delivery queues set their own below.
         c.setIDCacheSize(Math.min(settings.ingest().duplicateWindow(), EVENTS_DUPLICATE_WINDOW));
         c.setPersistIDCache(true);
         c.addAcceptorConfiguration("in-vm", "vm://0");
