@@ -92,6 +92,19 @@ public interface CoursewireConfig {
         @WithDefault("1M")
         MemorySize maxBodySize();
 
+        /**
+         * Request-body bytes all inbound requests may hold at once, from the first byte received to the
+         * response (503 + Retry-After past it). Sized to the shipped 160 MB heap: a body costs up to about
+         * five times its size while it is parsed, translated and stored, so 8 MiB of bodies is at most
+         * ~40 MB of heap; ordinary webhooks (a few KB) fit by the thousand.
+         */
+        @WithDefault("8M")
+        MemorySize maxInflightBytes();
+
+        /** A body must arrive whole within this time of its request's headers (408 and the connection closed otherwise). */
+        @WithDefault("10s")
+        Duration readTimeout();
+
         /** How many recent event ids the Idempotent Receiver remembers (seeded at start from the event log and the broker). */
         @WithDefault("100000")
         int duplicateWindow();
@@ -100,7 +113,10 @@ public interface CoursewireConfig {
         @WithDefault("2")
         int producers();
 
-        /** How long an accept waits for the broker to confirm the durable write before answering 503. */
+        /**
+         * How long an accept may wait for a writer to take it before answering 503 (it is then never
+         * stored); once taken, it waits for the broker's answer to the commit, for at most twice this.
+         */
         @WithDefault("5s")
         Duration acceptTimeout();
     }

@@ -35,6 +35,8 @@ public class DurableAccept extends AsyncProcessorSupport {
 
     private static final Logger LOG = Logger.getLogger(DurableAccept.class);
     static final int RETRY_AFTER_SECONDS = 5;
+    /** The payload columns of the event log and the dead letters (V1__event_log.sql, V2__deliveries.sql) hold 1 MiB. */
+    static final int MAX_EVENT_BYTES = 1024 * 1024;
 
     private final IdempotentReceiver receiver;
     private final DurableChannel channel;
@@ -65,6 +67,13 @@ public class DurableAccept extends AsyncProcessorSupport {
             throw ProblemException.unavailable("shutting down; retry later", RETRY_AFTER_SECONDS);
         }
         CanonicalEvent event = mapped.event();
+        byte[] json = CanonicalJson.toBytes(event);
+        if (json.length > MAX_EVENT_BYTES) {
+            // A body under the size limit can still translate to more (a name is kept whole and in its
+            // parts): such an event would not fit the event log's or the dead letters' payload column.
+            throw new ProblemException(413, "event-too-large", "Content Too Large", "the canonical event would be " + json.length
+                    + " bytes; at most " + MAX_EVENT_BYTES + " are stored", java.util.Map.of());
+        }
         IdempotentReceiver.Claim claim = receiver.claim(event.id());
         if (claim instanceof IdempotentReceiver.Seen seen) {
             seen.outcome().whenComplete((ok, failure) -> {
@@ -79,7 +88,6 @@ public class DurableAccept extends AsyncProcessorSupport {
             return false;
         }
         IdempotentReceiver.First first = (IdempotentReceiver.First) claim;
-        byte[] json = CanonicalJson.toBytes(event);
         channel.send(event.id(), json, RoutedEvent.headersOf(event)).whenComplete((ok, failure) -> {
             if (failure == null) {
                 first.accepted();

@@ -1,5 +1,6 @@
 package io.coursewire.admin;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -14,11 +15,15 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import io.coursewire.CoursewireConfig;
 import io.coursewire.problem.Problem;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * Every admin call needs {@code Authorization: Token token=<coursewire.admin.token>} or
  * {@code Bearer <token>} (§5), compared in constant time; otherwise 401 problem+json. Until the
- * operator sets a token, a demo one applies and a WARN says so at every start.
+ * operator sets a token, a demo one applies and a WARN says so at every start; and since the demo token
+ * is printed in the README for anyone to read, it only opens the API to requests from this machine
+ * (loopback): from anywhere else the answer is 403, naming the key to set.
  */
 @Singleton
 public class AdminAuthentication {
@@ -28,6 +33,7 @@ public class AdminAuthentication {
 
     /** Read at start (the filter itself is built before runtime configuration exists); null refuses all. */
     private volatile byte[] token;
+    private volatile boolean demo;
 
     void readToken(@Observes StartupEvent start, CoursewireConfig config) {
         String configured = config.admin().token().filter(t -> !t.isBlank()).orElse(null);
@@ -35,10 +41,17 @@ public class AdminAuthentication {
             LOG.warn("The admin API uses the demo token; set coursewire.admin.token (env COURSEWIRE_ADMIN_TOKEN)");
         }
         token = (configured == null ? DEMO_TOKEN : configured).getBytes(StandardCharsets.UTF_8);
+        demo = configured == null;
     }
 
     @ServerRequestFilter
-    public Response authenticate(ContainerRequestContext request) {
+    public Response authenticate(ContainerRequestContext request, HttpServerRequest http) {
+        if (demo && !fromLoopback(http)) {
+            return Problems.response(Problem.of("demo-token", "Forbidden", 403,
+                    "the admin API is on its demo token, which only serves this machine (loopback);"
+                            + " set coursewire.admin.token (env COURSEWIRE_ADMIN_TOKEN) to use it from elsewhere",
+                    request.getUriInfo().getRequestUri().getPath(), null));
+        }
         // Every JAX-RS resource is under quarkus.rest.path=/api and is an admin resource: no exceptions.
         String presented = presentedToken(request.getHeaderString("Authorization"));
         byte[] expected = token;
@@ -49,6 +62,19 @@ public class AdminAuthentication {
                 presented == null ? "the admin API needs Authorization: Token token=<admin token> or Bearer <admin token>"
                         : "the admin token is not valid",
                 request.getUriInfo().getRequestUri().getPath(), null), "WWW-Authenticate", "Bearer");
+    }
+
+    private static boolean fromLoopback(HttpServerRequest http) {
+        SocketAddress peer = http.remoteAddress();
+        if (peer == null || peer.hostAddress() == null) {
+            return false;
+        }
+        try {
+            // A literal address from the socket, never a name: no lookup happens here.
+            return InetAddress.getByName(peer.hostAddress()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The token from either accepted form, or null. */

@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -48,6 +52,12 @@ public class DurableChannel {
 
     private static final Logger LOG = Logger.getLogger(DurableChannel.class);
     private static final int MAX_BATCH = 256;
+    /**
+     * Bytes of messages waiting for a writer, at most. Accepts are bounded upstream by the ingest budget,
+     * fan-outs by the router's consumers; this bound holds whatever the mix, so a slow disk shows as
+     * refusals (503 to vendors, redelivery to the router) rather than as a heap filling up.
+     */
+    static final long MAX_QUEUED_BYTES = 16L * 1024 * 1024;
 
     /**
      * One message for the broker: its address, an optional duplicate-detection id (a second message
@@ -57,13 +67,21 @@ public class DurableChannel {
     public record Outgoing(String address, String duplicateId, byte[] body, Map<String, Object> properties, long deliverAt) {
     }
 
-    /** Messages that are stored together (one transaction), and the future of their caller. */
-    private record Pending(List<Outgoing> messages, CompletableFuture<Void> stored) {
+    /**
+     * Messages that are stored together (one transaction), the future of their caller, and their size.
+     * {@code taken} is won once: by a writer, which then stores them and answers with the broker's
+     * outcome, or by the accept timeout, which answers "not stored" — and then no writer sends them.
+     */
+    private record Pending(List<Outgoing> messages, CompletableFuture<Void> stored, long bytes, AtomicBoolean taken) {
     }
 
     private final CoursewireConfig config;
     private final ServerLocator locator;
+    /** One timer thread for every caller's accept timeout (what CompletableFuture.orTimeout would use too). */
+    private static final ScheduledThreadPoolExecutor TIMEOUTS = timeouts();
+
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(16_384);
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private final List<Writer> writers = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -72,7 +90,9 @@ public class DurableChannel {
         this.config = config;
         this.locator = ActiveMQClient.createServerLocator(config.broker().url())
                 .setReconnectAttempts(0)
-                .setCallTimeout(config.ingest().acceptTimeout().toMillis());
+                // A commit under way is waited for longer than a place in the queue: giving up on it would
+                // answer 503 for an event the broker may yet store.
+                .setCallTimeout(2 * config.ingest().acceptTimeout().toMillis());
         for (int i = 0; i < Math.max(1, config.ingest().producers()); i++) {
             Writer writer = new Writer("durable-channel-writer-" + i);
             writers.add(writer);
@@ -101,11 +121,43 @@ public class DurableChannel {
             stored.complete(null);
             return stored;
         }
-        if (!running || !queue.offer(new Pending(messages, stored))) {
+        long bytes = 0;
+        for (Outgoing m : messages) {
+            bytes += m.body().length;
+        }
+        long queued = queuedBytes.addAndGet(bytes);
+        boolean full = queued > MAX_QUEUED_BYTES && queued != bytes; // alone, even a large fan-out goes
+        Pending pending = new Pending(messages, stored, bytes, new AtomicBoolean());
+        if (!running || full || !queue.offer(pending)) {
+            queuedBytes.addAndGet(-bytes);
             stored.completeExceptionally(new IllegalStateException("durable channel is closed or saturated"));
             return stored;
         }
-        return stored.orTimeout(config.ingest().acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        // Not taken by a writer in time: the caller is answered (a vendor gets 503 and will retry), and
+        // the messages are never sent behind its back. Once taken, the caller waits for the broker's own
+        // answer, which the locator's call timeout bounds.
+        ScheduledFuture<?> giveUp = TIMEOUTS.schedule(() -> {
+            if (pending.taken().compareAndSet(false, true)) {
+                stored.completeExceptionally(new TimeoutException("no writer took it within " + config.ingest().acceptTimeout()));
+            }
+        }, config.ingest().acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        stored.whenComplete((ok, failure) -> giveUp.cancel(false));
+        return stored;
+    }
+
+    /** Messages waiting for a writer, in bytes (the queue is bounded by {@link #MAX_QUEUED_BYTES}). */
+    public long waitingBytes() {
+        return queuedBytes.get();
+    }
+
+    private static ScheduledThreadPoolExecutor timeouts() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "durable-channel-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true); // a cancelled timeout leaves the queue at once, not when it would have fired
+        return timer;
     }
 
     /**
@@ -172,10 +224,24 @@ public class DurableChannel {
                     }
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);
-                    commit(batch);
+                    // Whoever has had its answer already (a timeout: its vendor was told 503 and will
+                    // retry) is not stored behind its back.
+                    batch.removeIf(p -> {
+                        if (!p.taken().compareAndSet(false, true)) {
+                            queuedBytes.addAndGet(-p.bytes());
+                            return true;
+                        }
+                        return false;
+                    });
+                    if (!batch.isEmpty()) {
+                        commit(batch);
+                    }
                 } catch (InterruptedException e) {
                     break;
                 } finally {
+                    for (Pending p : batch) {
+                        queuedBytes.addAndGet(-p.bytes());
+                    }
                     batch.clear();
                 }
             }

@@ -3,6 +3,8 @@ package io.coursewire.inbound;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
 import io.vertx.core.buffer.Buffer;
 
 /** Reads what a platform-http request carries, without parsing the body. */
@@ -33,6 +35,30 @@ public final class InboundRequest {
         }
         message.setBody(bytes);
         return bytes;
+    }
+
+    /**
+     * The request line and headers as they arrived over HTTP, not Camel's message headers (which mix
+     * in the query string and whatever earlier steps set).
+     */
+    public static RequestHead head(Exchange exchange) {
+        if (exchange.getIn() instanceof HttpMessage http) {
+            return RequestHead.of(http.getRequest());
+        }
+        throw new IllegalStateException("inbound routes must start from platform-http");
+    }
+
+    /** The request's own headers, for a Translator (e.g. {@code X-Zapnito-Hostname}); never query parameters. */
+    public static RequestHeaders headers(Exchange exchange) {
+        RequestHead head = head(exchange);
+        return name -> {
+            String value = head.header(name);
+            if (value == null) {
+                return null;
+            }
+            String text = value.trim();
+            return text.isEmpty() ? null : text;
+        };
     }
 
     /** True for {@code application/json} and {@code application/*+json}, parameters ignored. */

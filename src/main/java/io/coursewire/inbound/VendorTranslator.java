@@ -23,7 +23,7 @@ public interface VendorTranslator extends Processor {
      * Translates an authentic payload.
      *
      * @param payload the parsed request body (any JSON value; translators reject what is not an object)
-     * @param headers the request headers
+     * @param headers the request's own headers (never its query parameters)
      * @return the canonical event, or {@link Translation.Ignored} for an authentic event of an unmapped kind
      * @throws InvalidPayloadException naming the field that is missing, of the wrong type, or does not parse
      */
@@ -33,7 +33,6 @@ public interface VendorTranslator extends Processor {
     @Override
     default void process(Exchange exchange) {
         JsonNode payload = InboundJson.parse(InboundRequest.rawBody(exchange));
-        var message = exchange.getMessage();
-        message.setBody(translate(payload, name -> message.getHeader(name, String.class)));
+        exchange.getMessage().setBody(translate(payload, InboundRequest.headers(exchange)));
     }
 }

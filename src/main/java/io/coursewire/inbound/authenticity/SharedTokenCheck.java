@@ -6,8 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-import org.apache.camel.Exchange;
-
+import io.coursewire.inbound.RequestHead;
 import io.coursewire.problem.ProblemException;
 
 /** A shared token in the query ({@code ?token=}) or in the {@code X-Webhook-Token} header (Toolzz, DigitalChalk, TagMango). */
@@ -24,11 +23,11 @@ public class SharedTokenCheck extends AuthenticityCheck {
     }
 
     @Override
-    protected void verify(Exchange exchange, byte[] secret) {
-        // platform-http exposes query parameters as headers; the header wins when both are sent.
-        String token = exchange.getMessage().getHeader(HEADER, String.class);
+    protected void verifyHead(RequestHead head, byte[] secret) {
+        // The header wins when both are sent.
+        String token = head.header(HEADER);
         if (token == null) {
-            token = exchange.getMessage().getHeader(QUERY, String.class);
+            token = head.query(QUERY);
         }
         if (token == null || token.isEmpty()) {
             throw ProblemException.unauthenticated("a token is required: query parameter 'token' or header '" + HEADER + "'", "Token");

@@ -12,14 +12,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-import org.apache.camel.Exchange;
-
-import io.coursewire.inbound.InboundRequest;
+import io.coursewire.inbound.RequestHead;
 import io.coursewire.problem.ProblemException;
 
 /**
  * Thinkific signs the raw body: {@code X-Thinkific-Hmac-Sha256} is the hex HMAC-SHA256 of the body
- * keyed by the app's secret. The MAC is computed over the bytes received, before any parsing.
+ * keyed by the app's secret. The header must be there and be 64 hex digits before the body is read;
+ * the MAC is then computed over the bytes received, before any parsing.
  */
 @Singleton
 @Named("thinkificHmacCheck")
@@ -27,8 +26,9 @@ public class ThinkificHmacCheck extends AuthenticityCheck {
 
     public static final String HEADER = "X-Thinkific-Hmac-Sha256";
     private static final String ALGORITHM = "HmacSHA256";
+    private static final int HEX_DIGITS = 64;
 
-    /** Keyed prototypes per secret; cloning one is much cheaper than Mac.getInstance + init per request. */
+    /** Keyed prototypes per vendor; cloning one is much cheaper than Mac.getInstance + init per request. */
     private final Map<String, Mac> prototypes = new ConcurrentHashMap<>();
 
     @Inject
@@ -37,21 +37,32 @@ public class ThinkificHmacCheck extends AuthenticityCheck {
     }
 
     @Override
-    protected void verify(Exchange exchange, byte[] secret) {
-        String signature = exchange.getMessage().getHeader(HEADER, String.class);
+    protected void verifyHead(RequestHead head, byte[] secret) {
+        signature(head);
+    }
+
+    @Override
+    protected void verifyBody(String vendor, byte[] secret, RequestHead head, byte[] body) {
+        byte[] expected = hmac(vendor, secret).doFinal(body);
+        if (!constantTimeEquals(expected, signature(head))) {
+            throw ProblemException.unauthenticated("the signature does not match the body", "HMAC-SHA256");
+        }
+    }
+
+    /** The header's 32 bytes; 401 when it is missing or not 64 hex digits. */
+    private static byte[] signature(RequestHead head) {
+        String signature = head.header(HEADER);
         if (signature == null || signature.isBlank()) {
             throw ProblemException.unauthenticated("header '" + HEADER + "' is required", "HMAC-SHA256");
         }
-        byte[] provided;
-        try {
-            provided = HexFormat.of().parseHex(signature.trim().toLowerCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.unauthenticated("header '" + HEADER + "' is not a hex HMAC-SHA256", "HMAC-SHA256");
+        String hex = signature.trim();
+        if (hex.length() != HEX_DIGITS) {
+            throw ProblemException.unauthenticated("header '" + HEADER + "' must be 64 hex digits (HMAC-SHA256)", "HMAC-SHA256");
         }
-        byte[] expected = hmac(exchange.getProperty(InboundRequest.VENDOR, String.class), secret)
-                .doFinal(InboundRequest.rawBody(exchange));
-        if (!constantTimeEquals(expected, provided)) {
-            throw ProblemException.unauthenticated("the signature does not match the body", "HMAC-SHA256");
+        try {
+            return HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.unauthenticated("header '" + HEADER + "' must be 64 hex digits (HMAC-SHA256)", "HMAC-SHA256");
         }
     }
 

@@ -1,0 +1,102 @@
+package io.coursewire.accept;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.List;
+import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.coursewire.channel.Channels;
+import io.coursewire.channel.EmbeddedBroker;
+import io.coursewire.inbound.InboundJson;
+import io.coursewire.inbound.Translation;
+import io.coursewire.inbound.vendors.TagMangoTranslator;
+import io.coursewire.support.Fixtures;
+import io.coursewire.support.Webhooks;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/**
+ * A vendor told 503 has been told its event was not taken, and will send it again; so an accept whose
+ * caller gave up waiting is dropped, not stored behind the vendor's back. Here the disk is slow on
+ * purpose (the journal waits a second before each sync) and one writer commits: while it commits the
+ * first event, others wait, time out after 600 ms, get their 503, and must never reach the broker.
+ */
+@QuarkusTest
+@TestProfile(AbandonedAcceptTest.SlowDisk.class)
+class AbandonedAcceptTest {
+
+    public static class SlowDisk implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("coursewire.broker.journal-buffer-timeout", "1s",
+                    "coursewire.ingest.producers", "1",
+                    "coursewire.ingest.accept-timeout", "600ms");
+        }
+    }
+
+    @Inject
+    EmbeddedBroker broker;
+
+    private static String completion(String email) {
+        ObjectNode body = Fixtures.json("tagmango-course-completed.json");
+        body.put("email", email);
+        return Fixtures.write(body);
+    }
+
+    /** The ids the broker has committed to the events channel (its journalled duplicate-id cache). */
+    private Set<String> storedIds() {
+        return Set.copyOf(broker.acceptedIds(Channels.EVENTS));
+    }
+
+    private static String idOf(String body) {
+        Translation translation = new TagMangoTranslator().translate(InboundJson.parse(body.getBytes(StandardCharsets.UTF_8)), name -> null);
+        return ((Translation.Mapped) translation).event().id();
+    }
+
+    /** Posted as a vendor does: again after each 503, until it is taken. */
+    private static Response accepted(String body) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Webhooks.post("tagmango", body), r -> r.statusCode() == 202);
+    }
+
+    @Test
+    void anAcceptWhoseCallerWasAnswered503IsNeverStored() {
+        // Five at once: the writer takes what has arrived (one or two) and holds it for the slow sync;
+        // the rest wait behind it, give up and are answered 503.
+        List<String> bodies = IntStream.range(0, 5).mapToObj(i -> completion("abandoned-" + i + "@example.com")).toList();
+        List<Response> answers = bodies.parallelStream().map(body -> Webhooks.post("tagmango", body)).toList();
+        long refused = answers.stream().filter(r -> r.statusCode() == 503).count();
+        assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isIn(202, 503));
+        assertThat(refused).as("some waited behind the slow sync").isPositive();
+        answers.stream().filter(r -> r.statusCode() == 503).forEach(r -> assertThat(r.header("Retry-After")).isNotBlank());
+
+        // A sixth event, stored: one writer, in order, so whatever waited before it has been dealt with.
+        // (The router's fan-outs share the slow writer, so it may take the vendor a retry or two.)
+        accepted(completion("after@example.com"));
+        Set<String> stored = storedIds();
+        for (int i = 0; i < bodies.size(); i++) {
+            String id = idOf(bodies.get(i));
+            if (answers.get(i).statusCode() == 202) {
+                assertThat(stored).as("a 202 is on the broker").contains(id);
+            } else {
+                assertThat(stored).as("a 503 was not stored behind the vendor's back").doesNotContain(id);
+                // The vendor's retry is a first accept.
+                assertThat(accepted(bodies.get(i)).jsonPath().getBoolean("duplicate")).isFalse();
+                assertThat(storedIds()).contains(id);
+            }
+        }
+    }
+}
