@@ -2,6 +2,12 @@ package io.coursewire.inbound.vendors;
 
 import static io.coursewire.inbound.vendors.TranslatorTesting.fixture;
 import static io.coursewire.inbound.vendors.TranslatorTesting.rawBody;
+import static io.coursewire.support.Properties.between;
+import static io.coursewire.support.Properties.bytes;
+import static io.coursewire.support.Properties.chars;
+import static io.coursewire.support.Properties.list;
+import static io.coursewire.support.Properties.pick;
+import static io.coursewire.support.Properties.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -13,22 +19,18 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,6 +44,8 @@ import io.coursewire.inbound.InvalidPayloadException;
 import io.coursewire.inbound.RequestHeaders;
 import io.coursewire.inbound.Translation;
 import io.coursewire.inbound.VendorTranslator;
+import io.coursewire.support.Properties;
+import io.coursewire.support.Properties.Generator;
 
 /**
  * Any JSON value at any field, for every translator: the outcome is a mapped event that validates
@@ -50,14 +54,14 @@ import io.coursewire.inbound.VendorTranslator;
  * never another exception. Bodies are the vendor fixtures with one to three paths (present, missing or
  * new) replaced by generated JSON text, or removed, and are parsed by {@link InboundJson} as production
  * parses them, so {@code 1e999}, {@code -0}, lone-surrogate escapes and 64-digit integers arrive as a
- * vendor would send them.
+ * vendor would send them. Inputs come from {@link Properties}: seeded, so a failure names the seed that
+ * replays it.
  */
 class TranslatorPropertiesTest {
 
     /**
-     * Tries per property. jqwik's own edge cases are off ({@code EdgeCasesMode.NONE}): the generators mix
-     * in the edges that matter here themselves (1e999, -0, years 0000 and 10000, lone surrogates), and
-     * combining the edge cases of this many combinators costs more than the tries.
+     * Tries per property. The generators mix in the edges that matter here themselves (1e999, -0, years
+     * 0000 and 10000, lone surrogates).
      */
     private static final int TRIES = 2000;
 
@@ -73,96 +77,95 @@ class TranslatorPropertiesTest {
 
         @Override
         public String toString() {
-            String text = new String(body, StandardCharsets.UTF_8);
-            return "headers=" + headers + " zone=" + zone + " body=" + (text.length() > 2000 ? text.substring(0, 2000) + "…" : text);
+            return "headers=" + headers + " zone=" + zone + " body=" + Properties.show(body);
         }
     }
 
     // ---- the properties, one per translator ----
 
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-    void zapnito(@ForAll("zapnitoCases") Case c) {
-        check(new ZapnitoTranslator(), c);
-    }
-
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-    void toolzz(@ForAll("toolzzCases") Case c) {
-        check(new ToolzzTranslator(c.zone()), c);
-    }
-
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-    void digitalchalk(@ForAll("digitalchalkCases") Case c) {
-        check(new DigitalChalkTranslator(), c);
-    }
-
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-    void tagmango(@ForAll("tagmangoCases") Case c) {
-        check(new TagMangoTranslator(), c);
-    }
-
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-    void thinkific(@ForAll("thinkificCases") Case c) {
-        check(new ThinkificTranslator(), c);
-    }
-
-    /** Whatever the bytes, the parser answers a tree or a 400 about the body as a whole. */
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-    void anyBytesParseOrAreRefusedAsAWhole(@ForAll("corruptBodies") byte[] body) {
-        try {
-            assertThat(InboundJson.parse(body)).isNotNull();
-        } catch (InvalidPayloadException e) {
-            assertThat(e.field()).isNull();
-        }
-    }
-
-    @Provide
-    Arbitrary<Case> zapnitoCases() {
-        return cases(List.of("zapnito-course-participation-updated.json"), ZapnitoTranslator.HOST_HEADER,
+    @Test
+    void zapnito() {
+        translates("zapnito", cases(List.of("zapnito-course-participation-updated.json"), ZapnitoTranslator.HOST_HEADER,
                 List.of("course_id", "user_id", "user_email", "user_name", "course_title", "completion_percent",
-                        "course_completion_threshold", "updated_at"));
+                        "course_completion_threshold", "updated_at"), false),
+                c -> new ZapnitoTranslator());
     }
 
-    @Provide
-    Arbitrary<Case> toolzzCases() {
-        return cases(List.of("toolzz-course-completed.json"), null,
+    @Test
+    void toolzz() {
+        translates("toolzz", cases(List.of("toolzz-course-completed.json"), null,
                 List.of("event.slug", "event.send_at", "data.course.id", "data.user.id", "data.user.email",
                         "data.institution.id", "data.enrollment.id", "data.enrollment.date_expire",
                         "data.enrollment.status", "data.user.cpf", "data.user.nickname", "data.user.uuid",
-                        "data.enrollment.actived"), ZONES);
+                        "data.enrollment.actived"), true),
+                c -> new ToolzzTranslator(c.zone()));
     }
 
-    @Provide
-    Arbitrary<Case> digitalchalkCases() {
-        return cases(List.of("digitalchalk-offering-completed.json"), null,
+    @Test
+    void digitalchalk() {
+        translates("digitalchalk", cases(List.of("digitalchalk-offering-completed.json"), null,
                 List.of("event", "date", "offering.id", "user.id", "user.email", "registration.id", "registration.grade",
-                        "registration.passed", "registration.beginDate", "registration.endDate", "source"));
+                        "registration.passed", "registration.beginDate", "registration.endDate", "source"), false),
+                c -> new DigitalChalkTranslator());
     }
 
-    @Provide
-    Arbitrary<Case> tagmangoCases() {
-        return cases(List.of("tagmango-course-completed.json"), null,
-                List.of("courseId", "email", "lastProgressOn", "phone", "name", "course"));
+    @Test
+    void tagmango() {
+        translates("tagmango", cases(List.of("tagmango-course-completed.json"), null,
+                List.of("courseId", "email", "lastProgressOn", "phone", "name", "course"), false),
+                c -> new TagMangoTranslator());
     }
 
-    @Provide
-    Arbitrary<Case> thinkificCases() {
-        return cases(List.of("thinkific-enrollment-created.json", "thinkific-enrollment-progress.json",
+    @Test
+    void thinkific() {
+        translates("thinkific", cases(List.of("thinkific-enrollment-created.json", "thinkific-enrollment-progress.json",
                 "thinkific-enrollment-completed.json"), ThinkificTranslator.SUBDOMAIN_HEADER,
                 List.of("id", "resource", "action", "tenant_id", "created_at", "payload.course.id", "payload.course_id",
-                        "payload.user.id", "payload.user.email", "payload.percentage_completed", "payload.activated_at"));
+                        "payload.user.id", "payload.user.email", "payload.percentage_completed", "payload.activated_at"), false),
+                c -> new ThinkificTranslator());
+    }
+
+    /** Whatever the bytes, the parser answers a tree or a 400 about the body as a whole. */
+    @Test
+    void anyBytesParseOrAreRefusedAsAWhole() {
+        List<byte[]> fixtures = new ArrayList<>();
+        for (String name : List.of("zapnito-course-participation-updated.json", "toolzz-course-completed.json",
+                "digitalchalk-offering-completed.json", "tagmango-course-completed.json", "thinkific-enrollment-created.json")) {
+            fixtures.add(fixture(name).toString().getBytes(StandardCharsets.UTF_8));
+        }
+        Properties.check("TranslatorPropertiesTest.anyBytesParseOrAreRefusedAsAWhole", TRIES, r -> corruptBody(r, fixtures), body -> {
+            try {
+                assertThat(InboundJson.parse(body)).isNotNull();
+            } catch (InvalidPayloadException e) {
+                assertThat(e.field()).isNull();
+            }
+        });
+    }
+
+    /**
+     * Every case of {@code cases} through {@link #check} with its translator; then the share of mapped
+     * outcomes over the whole run.
+     */
+    private static void translates(String name, Generator<Case> cases, Function<Case, VendorTranslator> translator) {
+        Map<String, Integer> outcomes = new TreeMap<>();
+        Properties.Run run = Properties.check("TranslatorPropertiesTest." + name, TRIES, cases,
+                c -> outcomes.merge(check(translator.apply(c), c), 1, Integer::sum));
+        // Not vacuous: a fair share of the cases must get all the way to a mapped event.
+        double mapped = 100.0 * outcomes.getOrDefault("mapped", 0) / run.tries();
+        assertThat(mapped).as("%% of cases mapped, %s; outcomes %s", run, outcomes).isGreaterThanOrEqualTo(10.0);
     }
 
     // ---- the check every case goes through ----
 
-    private static void check(VendorTranslator translator, Case c) {
+    /** The outcome of {@code c}, after checking it: "mapped", "ignored", "400, field" or "400, body". */
+    private static String check(VendorTranslator translator, Case c) {
         JsonNode payload;
         try {
             payload = InboundJson.parse(c.body());
         } catch (InvalidPayloadException e) {
             assertThat(e.field()).as("a body that does not parse is at fault as a whole").isNull();
             assertQuotesNoValue(e);
-            outcome("400, body");
-            return;
+            return "400, body";
         }
         Translation translation;
         try {
@@ -175,26 +178,18 @@ class TranslatorPropertiesTest {
                 assertThat(e.field()).as("a body that is not an object is at fault as a whole").isNull();
             }
             assertQuotesNoValue(e);
-            outcome("400, field");
-            return;
+            return "400, field";
         }
         // Any other exception fails the property.
         if (translation instanceof Translation.Ignored ignored) {
             assertThat(ignored.vendor()).isEqualTo(translator.vendor());
-            outcome("ignored");
-            return;
+            return "ignored";
         }
         CanonicalEvent event = TranslatorTesting.mapped(translation); // the schema, and evt_ + 32 hex digits
         assertWithinTheLimits(event);
         Translation again = translator.translate(payload, c.requestHeaders());
         assertThat(((Translation.Mapped) again).event().id()).as("a retry gets the same id").isEqualTo(event.id());
-        outcome("mapped");
-    }
-
-    private static void outcome(String outcome) {
-        Statistics.label("outcome").collect(outcome);
-        // Not vacuous: a fair share of the cases must get all the way to a mapped event.
-        Statistics.label("outcome").coverage(checker -> checker.check("mapped").percentage(p -> p >= 10.0));
+        return "mapped";
     }
 
     private static void assertQuotesNoValue(InvalidPayloadException e) {
@@ -239,43 +234,42 @@ class TranslatorPropertiesTest {
         }
     }
 
+
     // ---- requests: a fixture with edits, or a body that is wrong as a whole ----
 
     /**
      * Requests built from {@code fixtures}: one to three edits at paths present in the fixture, paths the
      * translator reads ({@code read}, which the fixture may lack) or new ones, each a generated value or a
-     * removal; now and then a body wrong as a whole. {@code header}: the header the translator reads, if any.
+     * removal; now and then a body wrong as a whole. {@code header}: the header the translator reads, if any;
+     * {@code zoned}: whether the translator is configured with a zone.
      */
-    private static Arbitrary<Case> cases(List<String> fixtures, String header, List<String> read) {
-        return cases(fixtures, header, read, Arbitraries.just(null));
-    }
-
-    // No flatMap here or below: jqwik would build, and hash, a new arbitrary for every try.
-    private static Arbitrary<Case> cases(List<String> fixtures, String header, List<String> read, Arbitrary<ZoneId> zones) {
+    private static Generator<Case> cases(List<String> fixtures, String header, List<String> read, boolean zoned) {
         Map<String, ObjectNode> samples = new HashMap<>();
+        Map<String, byte[]> bytes = new HashMap<>();
         TreeSet<String> paths = new TreeSet<>(read);
         for (String name : fixtures) {
             ObjectNode sample = fixture(name);
             samples.put(name, sample);
+            bytes.put(name, sample.toString().getBytes(StandardCharsets.UTF_8));
             collectPaths(sample, "", paths);
         }
         paths.addAll(List.of("extra", "extra.deep.field", read.get(0) + ".below"));
         List<String> pathList = List.copyOf(paths);
-
-        Arbitrary<String> editValue = value(2).injectNull(0.1); // null: remove the path
-        Arbitrary<List<Tuple.Tuple2<String, String>>> edits =
-                Combinators.combine(Arbitraries.of(pathList), editValue).as(Tuple::of).list().ofMinSize(1).ofMaxSize(3);
-        Arbitrary<byte[]> edited = Combinators.combine(Arbitraries.of(fixtures), edits).as((name, list) -> {
-            Map<String, String> raw = new LinkedHashMap<>();
-            list.forEach(edit -> raw.put(edit.get1(), edit.get2()));
-            return rawBody(samples.get(name), raw).getBytes(StandardCharsets.UTF_8);
-        });
-        List<Arbitrary<byte[]>> wrong = new ArrayList<>();
-        wrong.add(value(3).map(text -> text.getBytes(StandardCharsets.UTF_8)));
-        fixtures.forEach(name -> wrong.add(corrupt(samples.get(name).toString().getBytes(StandardCharsets.UTF_8))));
-        Arbitrary<byte[]> wholeBody = Arbitraries.oneOf(wrong);
-        Arbitrary<byte[]> bodies = Arbitraries.frequencyOf(Tuple.of(12, edited), Tuple.of(1, wholeBody));
-        return Combinators.combine(bodies, headers(header), zones).as(Case::new);
+        return r -> {
+            byte[] body;
+            if (weighted(r, 12, 1) == 0) {
+                String name = pick(r, fixtures);
+                Map<String, String> raw = new LinkedHashMap<>();
+                for (int i = between(r, 1, 3); i > 0; i--) {
+                    raw.put(pick(r, pathList), r.nextInt(10) == 0 ? null : value(r, 2)); // null: remove the path
+                }
+                body = rawBody(samples.get(name), raw).getBytes(StandardCharsets.UTF_8);
+            } else {
+                int wrong = r.nextInt(fixtures.size() + 1);
+                body = wrong == 0 ? value(r, 3).getBytes(StandardCharsets.UTF_8) : corrupt(r, bytes.get(fixtures.get(wrong - 1)));
+            }
+            return new Case(body, headers(r, header), zoned ? zone(r) : null);
+        };
     }
 
     /** Every path in {@code node}, objects included: the fields to replace. */
@@ -289,30 +283,30 @@ class TranslatorPropertiesTest {
         });
     }
 
-    @Provide
-    Arbitrary<byte[]> corruptBodies() {
-        List<Arbitrary<byte[]>> bodies = new ArrayList<>();
-        for (String name : List.of("zapnito-course-participation-updated.json", "toolzz-course-completed.json",
-                "digitalchalk-offering-completed.json", "tagmango-course-completed.json", "thinkific-enrollment-created.json")) {
-            bodies.add(corrupt(fixture(name).toString().getBytes(StandardCharsets.UTF_8)));
+    /** A fixture of {@code fixtures} corrupted, any bytes, or any JSON value. */
+    private static byte[] corruptBody(SplittableRandom r, List<byte[]> fixtures) {
+        int choice = r.nextInt(fixtures.size() + 2);
+        if (choice < fixtures.size()) {
+            return corrupt(r, fixtures.get(choice));
         }
-        bodies.add(Arbitraries.bytes().array(byte[].class).ofMaxSize(200));
-        bodies.add(value(4).map(text -> text.getBytes(StandardCharsets.UTF_8)));
-        return Arbitraries.oneOf(bodies);
+        return choice == fixtures.size() ? bytes(r, 0, 200) : value(r, 4).getBytes(StandardCharsets.UTF_8);
     }
 
+    private static final byte[][] ODD_BYTES = { { (byte) 0xFF }, { (byte) 0xC0, (byte) 0x80 },
+            { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, { 0 }, { (byte) 0xFE, (byte) 0xFF },
+            "\"".getBytes(StandardCharsets.UTF_8), "\\u".getBytes(StandardCharsets.UTF_8), { (byte) 0xE2, (byte) 0x82 } };
+
     /** {@code body} cut short, with bytes that are not UTF-8 spliced in, nested too deep, or with a duplicate key. */
-    private static Arbitrary<byte[]> corrupt(byte[] body) {
-        Arbitrary<Integer> at = Arbitraries.integers().between(0, body.length);
-        Arbitrary<byte[]> odd = Arbitraries.of(new byte[] { (byte) 0xFF }, new byte[] { (byte) 0xC0, (byte) 0x80 },
-                new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, new byte[] { 0 }, new byte[] { (byte) 0xFE, (byte) 0xFF },
-                "\"".getBytes(StandardCharsets.UTF_8), "\\u".getBytes(StandardCharsets.UTF_8), new byte[] { (byte) 0xE2, (byte) 0x82 });
-        return Arbitraries.oneOf(
-                at.map(n -> java.util.Arrays.copyOf(body, n)),
-                Combinators.combine(at, odd).as((n, bytes) -> splice(body, n, bytes)),
-                Arbitraries.integers().between(30, 40).map(depth ->
-                        ("{\"a\":" + "[".repeat(depth) + "1" + "]".repeat(depth) + "}").getBytes(StandardCharsets.UTF_8)),
-                Arbitraries.just(splice(body, 1, "\"dup\":1,\"dup\":2,".getBytes(StandardCharsets.UTF_8))));
+    private static byte[] corrupt(SplittableRandom r, byte[] body) {
+        return switch (r.nextInt(4)) {
+            case 0 -> Arrays.copyOf(body, between(r, 0, body.length));
+            case 1 -> splice(body, between(r, 0, body.length), pick(r, ODD_BYTES));
+            case 2 -> {
+                int depth = between(r, 30, 40);
+                yield ("{\"a\":" + "[".repeat(depth) + "1" + "]".repeat(depth) + "}").getBytes(StandardCharsets.UTF_8);
+            }
+            default -> splice(body, 1, "\"dup\":1,\"dup\":2,".getBytes(StandardCharsets.UTF_8));
+        };
     }
 
     private static byte[] splice(byte[] body, int at, byte[] inserted) {
@@ -324,52 +318,56 @@ class TranslatorPropertiesTest {
     }
 
     /** Absent, usual, or any text HTTP can carry (ISO-8859-1) and beyond; the name in any case. */
-    private static Arbitrary<Map<String, String>> headers(String name) {
-        if (name == null) {
-            return Arbitraries.just(Map.of());
+    private static Map<String, String> headers(SplittableRandom r, String name) {
+        if (name == null || weighted(r, 1, 4) == 0) {
+            return Map.of();
         }
-        Arbitrary<String> values = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.of("acme-academy", "community.acme.org", " padded.example.org ", "", "   ")),
-                Tuple.of(2, Arbitraries.strings().withCharRange('\u0020', '\u00FF').ofMaxLength(300)),
-                Tuple.of(1, LONG_TEXT),
-                Tuple.of(1, Arbitraries.strings().withCharRange('\u0020', '\uD7FF').ofMaxLength(100)));
-        Arbitrary<String> names = Arbitraries.of(name, name.toLowerCase(Locale.ROOT), name.toUpperCase(Locale.ROOT));
-        return Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.just(Map.<String, String>of())),
-                Tuple.of(4, Combinators.combine(names, values).as(Map::of)));
+        String value = switch (weighted(r, 3, 2, 1, 1)) {
+            case 0 -> pick(r, "acme-academy", "community.acme.org", " padded.example.org ", "", "   ");
+            case 1 -> chars(r, '\u0020', '\u00FF', 0, 300);
+            case 2 -> longText(r);
+            default -> chars(r, '\u0020', '\uD7FF', 0, 100);
+        };
+        return Map.of(pick(r, name, name.toLowerCase(Locale.ROOT), name.toUpperCase(Locale.ROOT)), value);
     }
 
-    /** Mostly the default, else any zone the JVM knows, and the extreme fixed offsets. */
-    private static final Arbitrary<ZoneId> ZONES = zones();
+    /** Every zone the JVM knows, and the extreme fixed offsets. */
+    private static final List<ZoneId> ZONES = zones();
 
-    private static Arbitrary<ZoneId> zones() {
+    private static List<ZoneId> zones() {
         List<ZoneId> zones = new ArrayList<>();
         new TreeSet<>(ZoneId.getAvailableZoneIds()).forEach(id -> zones.add(ZoneId.of(id)));
         zones.addAll(List.of(ZoneId.of("Z"), ZoneId.of("+14:00"), ZoneId.of("-12:00"), ZoneId.of("+18:00"), ZoneId.of("-18:00")));
-        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(ZoneId.of("America/Sao_Paulo"))), Tuple.of(2, Arbitraries.of(zones)));
+        return List.copyOf(zones);
+    }
+
+    /** Mostly the default, else any zone of {@link #ZONES}. */
+    private static ZoneId zone(SplittableRandom r) {
+        return weighted(r, 3, 2) == 0 ? ZoneId.of("America/Sao_Paulo") : pick(r, ZONES);
     }
 
     // ---- JSON values, as text ----
 
-    /** Any JSON value, as the text a vendor would send; containers nest up to {@code depth} levels. */
-    private static Arbitrary<String> value(int depth) {
-        return VALUES.get(depth);
-    }
+    private static final String[] KEYS = { "id", "a", "x", "\\ud800", SENTINEL };
 
-    private static Arbitrary<String> values(int depth) {
-        List<Tuple.Tuple2<Integer, Arbitrary<String>>> choices = new ArrayList<>(List.of(
-                Tuple.of(6, NUMBERS),
-                Tuple.of(9, STRINGS),
-                Tuple.of(1, Arbitraries.of("true", "false", "null"))));
-        if (depth > 0) {
-            Arbitrary<String> inner = VALUES.get(depth - 1);
-            choices.add(Tuple.of(1, inner.list().ofMaxSize(4).map(items -> "[" + String.join(",", items) + "]")));
-            choices.add(Tuple.of(1, Combinators.combine(Arbitraries.of("id", "a", "x", "\\ud800", SENTINEL), inner)
-                    .as((key, item) -> "\"" + key + "\":" + item)
-                    .list().uniqueElements(member -> member.substring(0, member.indexOf("\":"))).ofMaxSize(3)
-                    .map(members -> "{" + String.join(",", members) + "}")));
-        }
-        return Arbitraries.frequencyOf(choices);
+    /** Any JSON value, as the text a vendor would send; containers nest up to {@code depth} levels. */
+    private static String value(SplittableRandom r, int depth) {
+        int choice = depth > 0 ? weighted(r, 6, 9, 1, 1, 1) : weighted(r, 6, 9, 1);
+        return switch (choice) {
+            case 0 -> number(r);
+            case 1 -> string(r);
+            case 2 -> pick(r, "true", "false", "null");
+            case 3 -> "[" + String.join(",", list(r, 0, 4, inner -> value(inner, depth - 1))) + "]";
+            default -> {
+                // Up to three members, no key twice.
+                List<String> keys = new ArrayList<>(List.of(KEYS));
+                List<String> members = new ArrayList<>();
+                for (int n = between(r, 0, 3); n > 0; n--) {
+                    members.add("\"" + keys.remove(r.nextInt(keys.size())) + "\":" + value(r, depth - 1));
+                }
+                yield "{" + String.join(",", members) + "}";
+            }
+        };
     }
 
     private static final String[] NUMBER_EDGES = {
@@ -380,23 +378,30 @@ class TranslatorPropertiesTest {
             "1.23456789E9", "58.0", "24", "18", "80", "-9223372036854775809", "18446744073709551616", SENTINEL_NUMBER,
             "0." + "3".repeat(60) };
 
-    private static final Arbitrary<String> NUMBERS = numbers();
+    private static String number(SplittableRandom r) {
+        return switch (weighted(r, 4, 2, 2, 1, 2, 2)) {
+            case 0 -> pick(r, NUMBER_EDGES);
+            // Any long, of any magnitude (a uniform draw would nearly always have 19 digits).
+            case 1 -> String.valueOf(r.nextLong() >> r.nextInt(64));
+            case 2 -> String.valueOf(between(r, -5, 150));
+            case 3 -> pick(r, "", "-") + digits(r, 1, 70);
+            case 4 -> {
+                // Any double: random bits cover every exponent, subnormals included; or one with two decimals.
+                double d = r.nextBoolean() ? Double.longBitsToDouble(r.nextLong())
+                        : Math.round((r.nextDouble() * 2 - 1) * Math.pow(10, between(r, 0, 15)) * 100) / 100.0;
+                yield Double.isFinite(d) ? Double.toString(d) : "1e999";
+            }
+            default -> {
+                String fraction = chars(r, '0', '9', 0, 30);
+                yield pick(r, "", "-") + digits(r, 1, 20) + (fraction.isEmpty() ? "" : "." + fraction)
+                        + (r.nextInt(10) < 3 ? "" : "e" + between(r, -400, 400));
+            }
+        };
+    }
 
-    private static Arbitrary<String> numbers() {
-        Arbitrary<String> digits = Arbitraries.strings().withCharRange('0', '9').ofMinLength(1).ofMaxLength(70)
-                .map(d -> d.replaceFirst("^0+(?=.)", ""));
-        Arbitrary<String> decimals = Combinators.combine(Arbitraries.of("", "-"), Arbitraries.strings().withCharRange('0', '9')
-                .ofMinLength(1).ofMaxLength(20).map(d -> d.replaceFirst("^0+(?=.)", "")),
-                Arbitraries.strings().withCharRange('0', '9').ofMaxLength(30), Arbitraries.integers().between(-400, 400).injectNull(0.3))
-                .as((sign, whole, fraction, exponent) -> sign + whole + (fraction.isEmpty() ? "" : "." + fraction)
-                        + (exponent == null ? "" : "e" + exponent));
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.of(NUMBER_EDGES)),
-                Tuple.of(2, Arbitraries.longs().map(String::valueOf)),
-                Tuple.of(2, Arbitraries.integers().between(-5, 150).map(String::valueOf)),
-                Tuple.of(1, Combinators.combine(Arbitraries.of("", "-"), digits).as(String::concat)),
-                Tuple.of(2, Arbitraries.doubles().map(d -> Double.isFinite(d) ? Double.toString(d) : "1e999")),
-                Tuple.of(2, decimals));
+    /** Decimal digits with no leading zero (but "0"): JSON's integer part. */
+    private static String digits(SplittableRandom r, int minLength, int maxLength) {
+        return chars(r, '0', '9', minLength, maxLength).replaceFirst("^0+(?=.)", "");
     }
 
     private static final String[] STRING_EDGES = {
@@ -410,27 +415,24 @@ class TranslatorPropertiesTest {
             "offering_completed", "offering_registered", "user_created", "enrollment", "created", "progress", "completed",
             "order", "activities.course.completed", "activities.course.started", "Enrollment" };
 
-    /**
-     * Text of up to a few KB: a short piece repeated, since jqwik builds (and can shrink) a string char
-     * by char, which for thousands of chars costs more than the translation under test.
-     */
-    private static final Arbitrary<String> LONG_TEXT = Combinators.combine(
-            Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(40), Arbitraries.integers().between(10, 150))
-            .as(String::repeat);
-
-    private static final Arbitrary<String> STRINGS = strings();
-
-    private static Arbitrary<String> strings() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.of(STRING_EDGES)),
-                Tuple.of(5, times().map(TranslatorPropertiesTest::jsonString)),
-                Tuple.of(2, Arbitraries.of(KINDS).map(TranslatorPropertiesTest::jsonString)),
-                Tuple.of(2, Arbitraries.strings().all().ofMaxLength(40).map(TranslatorPropertiesTest::jsonString)),
-                Tuple.of(1, LONG_TEXT.map(TranslatorPropertiesTest::jsonString)),
-                Tuple.of(1, NUMBERS.map(TranslatorPropertiesTest::jsonString)),
-                Tuple.of(1, Arbitraries.integers().between(120, 136).map(n -> jsonString("x".repeat(n)))),
-                Tuple.of(1, Arbitraries.integers().between(120, 136).map(n -> jsonString("\uD83D\uDE00".repeat(n)))));
+    /** Text of up to a few KB: a short piece repeated, long enough for every limit and still cheap to print in part. */
+    private static String longText(SplittableRandom r) {
+        return chars(r, ' ', '~', 1, 40).repeat(between(r, 10, 150));
     }
+
+    private static String string(SplittableRandom r) {
+        return switch (weighted(r, 4, 5, 2, 2, 1, 1, 1, 1)) {
+            case 0 -> pick(r, STRING_EDGES);
+            case 1 -> jsonString(time(r));
+            case 2 -> jsonString(pick(r, KINDS));
+            case 3 -> jsonString(chars(r, Character.MIN_VALUE, Character.MAX_VALUE, 0, 40));
+            case 4 -> jsonString(longText(r));
+            case 5 -> jsonString(number(r));
+            case 6 -> jsonString("x".repeat(between(r, 120, 136)));
+            default -> jsonString("\uD83D\uDE00".repeat(between(r, 120, 136)));
+        };
+    }
+
 
     /**
      * {@code text} as a JSON string: quotes, backslashes and controls escaped, and every surrogate
@@ -454,21 +456,17 @@ class TranslatorPropertiesTest {
 
     private enum Form { ISO, LOCAL, DATE, RAILS }
 
-    private static Arbitrary<String> times() {
-        Arbitrary<Integer> years = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.of(0, 1, 2, 999, 1000, 1969, 1970, 2014, 2023, 9998, 9999, 10000, 12023, -1, -9999,
-                        999_999_999, 1_000_000_000)),
-                Tuple.of(2, Arbitraries.integers().between(0, 12000)));
-        Arbitrary<int[]> dates = Combinators.combine(years, Arbitraries.integers().between(0, 13),
-                Arbitraries.integers().between(0, 32)).as((y, m, d) -> new int[] { y, m, d });
-        Arbitrary<int[]> clock = Combinators.combine(Arbitraries.integers().between(0, 24), Arbitraries.integers().between(0, 60),
-                Arbitraries.integers().between(-1, 61)).as((h, m, s) -> new int[] { h, m, s });
-        Arbitrary<String> fractions = Arbitraries.strings().withCharRange('0', '9').ofMaxLength(10);
-        Arbitrary<String> offsets = Arbitraries.of("Z", "z", "+00:00", "-03:00", "+05:30", "+14:00", "-12:00", "+18:00",
-                "-18:00", "+25:00", "", "+0000");
-        Arbitrary<Boolean> signed = Arbitraries.of(true, false);
-        return Combinators.combine(dates, clock, fractions, offsets, Arbitraries.of(Form.class), signed)
-                .as(TranslatorPropertiesTest::time);
+    private static final Integer[] YEAR_EDGES = { 0, 1, 2, 999, 1000, 1969, 1970, 2014, 2023, 9998, 9999, 10000, 12023, -1,
+            -9999, 999_999_999, 1_000_000_000 };
+
+    private static final String[] OFFSETS = { "Z", "z", "+00:00", "-03:00", "+05:30", "+14:00", "-12:00", "+18:00", "-18:00",
+            "+25:00", "", "+0000" };
+
+    /** A time in one of the forms, with each part drawn a little beyond its range. */
+    private static String time(SplittableRandom r) {
+        int[] date = { weighted(r, 3, 2) == 0 ? pick(r, YEAR_EDGES) : between(r, 0, 12000), between(r, 0, 13), between(r, 0, 32) };
+        int[] clock = { between(r, 0, 24), between(r, 0, 60), between(r, -1, 61) };
+        return time(date, clock, chars(r, '0', '9', 0, 10), pick(r, OFFSETS), pick(r, Form.values()), r.nextBoolean());
     }
 
     private static String time(int[] date, int[] clock, String fraction, String offset, Form form, boolean signed) {
@@ -502,14 +500,5 @@ class TranslatorPropertiesTest {
         return month >= 1 && month <= 12
                 ? java.time.Month.of(month).getDisplayName(TextStyle.SHORT, Locale.ENGLISH)
                 : "Foo";
-    }
-
-    /** Built once, each depth from the one below; last, so that the edge lists above are set. */
-    private static final List<Arbitrary<String>> VALUES = new ArrayList<>();
-
-    static {
-        for (int depth = 0; depth <= 4; depth++) {
-            VALUES.add(values(depth));
-        }
     }
 }
