@@ -6,6 +6,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -15,12 +16,18 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 /**
  * The one JSON form of the canonical event: every field present (absent values as null), times as
  * RFC 3339 UTC with {@code Z}. Shared, thread-safe, configured once.
+ *
+ * <p>Translators only build events the schema accepts ({@link io.coursewire.inbound.Fields} refuses the
+ * rest as 400s); should one ever hold a time RFC 3339 cannot write or a non-finite number, writing fails
+ * rather than emitting {@code +12023-…} or Jackson's default {@code "Infinity"} string to the targets.
  */
 public final class CanonicalJson {
 
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .setSerializationInclusion(JsonInclude.Include.ALWAYS)
-            .registerModule(new SimpleModule("coursewire-canonical").addSerializer(Instant.class, new InstantSerializer()));
+            .registerModule(new SimpleModule("coursewire-canonical")
+                    .addSerializer(Instant.class, new InstantSerializer())
+                    .addSerializer(Double.class, new FiniteDoubleSerializer()));
 
     private static final ObjectWriter EVENT_WRITER = MAPPER.writerFor(CanonicalEvent.class);
 
@@ -35,7 +42,7 @@ public final class CanonicalJson {
         }
     }
 
-    /** {@link Instant#toString()} is ISO_INSTANT: UTC, {@code Z}, fraction only when non-zero. */
+    /** {@link Times#rfc3339}: UTC, {@code Z}, four year digits, fraction only when non-zero. */
     private static final class InstantSerializer extends StdSerializer<Instant> {
         InstantSerializer() {
             super(Instant.class);
@@ -43,7 +50,25 @@ public final class CanonicalJson {
 
         @Override
         public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(value.toString());
+            if (!Times.isRfc3339(value)) {
+                throw JsonMappingException.from(gen, "a time outside the years 0001-9999 has no RFC 3339 form");
+            }
+            gen.writeString(Times.rfc3339(value));
+        }
+    }
+
+    /** JSON has no Infinity or NaN: Jackson would write them as strings, which the schema rejects. */
+    private static final class FiniteDoubleSerializer extends StdSerializer<Double> {
+        FiniteDoubleSerializer() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            if (!Double.isFinite(value)) {
+                throw JsonMappingException.from(gen, "a number that is not finite has no JSON form");
+            }
+            gen.writeNumber(value);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.util.Locale;
@@ -17,9 +16,17 @@ import java.util.Optional;
 
 /**
  * The time formats the vendors send, each parsed to an {@link Instant}. Every parser returns empty
- * for text that is not a time in its format, so the caller can name the offending field.
+ * for text that is not a time in its format, so the caller can name the offending field. The parsers
+ * accept any year the format can spell ({@code +12023}, {@code -0001}); whether an instant can appear
+ * in an event is {@link #isRfc3339}'s question, asked of the final UTC instant.
  */
 public final class Times {
+
+    /** The first instant RFC 3339 can write: its years have exactly four digits and no sign, and 0000 is not a year. */
+    public static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
+
+    /** The last instant RFC 3339 can write. */
+    public static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     /** ISO-8601 with an offset; seconds and fractions optional ({@code 2023-11-20T18:30Z}). */
     private static final DateTimeFormatter ISO_OFFSET = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
@@ -54,7 +61,7 @@ public final class Times {
     public static Optional<Instant> iso(String text) {
         try {
             return Optional.of(OffsetDateTime.parse(text.trim(), ISO_OFFSET).toInstant());
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             return Optional.empty();
         }
     }
@@ -64,7 +71,7 @@ public final class Times {
         String t = text.trim();
         try {
             return Optional.of(OffsetDateTime.parse(t, RAILS).toInstant());
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             return iso(t);
         }
     }
@@ -77,14 +84,14 @@ public final class Times {
         String t = text.trim();
         try {
             return Optional.of(LocalDateTime.parse(t, LOCAL_SPACE).atZone(zone).toInstant());
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             Optional<Instant> withOffset = iso(t);
             if (withOffset.isPresent()) {
                 return withOffset;
             }
             try {
                 return Optional.of(LocalDateTime.parse(t, DateTimeFormatter.ISO_LOCAL_DATE_TIME).atZone(zone).toInstant());
-            } catch (DateTimeParseException again) {
+            } catch (DateTimeException again) {
                 return Optional.empty();
             }
         }
@@ -97,6 +104,25 @@ public final class Times {
         } catch (DateTimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** True when {@code instant} lies in the years 0001 to 9999 UTC, the instants RFC 3339 can write. */
+    public static boolean isRfc3339(Instant instant) {
+        return !instant.isBefore(FIRST) && !instant.isAfter(LAST);
+    }
+
+    /**
+     * RFC 3339 in UTC: {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}. {@link Instant#toString()} is ISO_INSTANT,
+     * which in the years 0001-9999 writes four year digits, always the seconds, and a fraction (in groups
+     * of three digits) only when non-zero; outside them it writes a sign or a fifth digit, so those are refused.
+     *
+     * @throws IllegalArgumentException for an instant outside the years 0001-9999
+     */
+    public static String rfc3339(Instant instant) {
+        if (!isRfc3339(instant)) {
+            throw new IllegalArgumentException("an instant outside the years 0001-9999 has no RFC 3339 form");
+        }
+        return instant.toString();
     }
 
     /** Basic ISO-8601 UTC ({@code 20231120T183000Z}): sortable and safe in file names on every OS. */

@@ -19,13 +19,16 @@ public final class InboundJson {
     /** Vendor payloads nest three or four levels; anything past this is refused, not recursed into. */
     public static final int MAX_NESTING_DEPTH = 32;
 
+    /** The longest number a body may spell, in characters; numbers sent as text are held to the same. */
+    public static final int MAX_NUMBER_LENGTH = 64;
+
     private static final ObjectReader READER;
 
     static {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING_DEPTH)
-                        .maxNumberLength(64)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
                         .maxStringLength(256 * 1024)
                         .build())
                 .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)

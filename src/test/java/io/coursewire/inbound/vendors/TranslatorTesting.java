@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -48,6 +51,39 @@ final class TranslatorTesting {
         String name = path.substring(dot + 1);
         parent.set(name, toNode(value));
         return root;
+    }
+
+    /**
+     * A body as a vendor would send it: {@code fixture} with the raw JSON text {@code raw} at each dotted
+     * path (null removes the path), written out as text and parsed by {@link InboundJson} as production
+     * does. Raw text keeps what a tree cannot: {@code 1e999}, {@code -0}, lone-surrogate escapes, huge integers.
+     */
+    static JsonNode withRaw(ObjectNode fixture, Map<String, String> raw) {
+        return InboundJson.parse(rawBody(fixture, raw).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static JsonNode withRaw(ObjectNode fixture, String path, String raw) {
+        return withRaw(fixture, Collections.singletonMap(path, raw));
+    }
+
+    /** The text of {@link #withRaw}: placeholders set in a copy of the tree, then replaced by the raw text. */
+    static String rawBody(ObjectNode fixture, Map<String, String> raw) {
+        ObjectNode copy = fixture.deepCopy();
+        Map<String, String> slots = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            if (e.getValue() == null) {
+                remove(copy, e.getKey());
+            } else {
+                String slot = "@@slot" + slots.size() + "@@";
+                set(copy, e.getKey(), slot);
+                slots.put("\"" + slot + "\"", e.getValue());
+            }
+        }
+        String text = copy.toString();
+        for (Map.Entry<String, String> e : slots.entrySet()) {
+            text = text.replace(e.getKey(), e.getValue());
+        }
+        return text;
     }
 
     /** Removes the field at a dotted path, if there. */
