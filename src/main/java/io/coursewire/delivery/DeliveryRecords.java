@@ -17,6 +17,7 @@ import jakarta.inject.Singleton;
 
 import io.coursewire.eventlog.BatchedInserts;
 import io.coursewire.eventlog.DurableCommit;
+import io.coursewire.eventlog.SqlFailures;
 
 /**
  * What operators inspect (§6): every delivery attempt, and the dead-letter store. Attempts are a
@@ -50,7 +51,7 @@ public class DeliveryRecords {
         this.attempts = new BatchedInserts<>(dataSource, "delivery-attempts",
                 "INSERT INTO delivery_attempt (event_id, event_accepted_at, target, attempt, attempted_at, duration_ms, status, error,"
                         + " outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                DeliveryRecords::bind);
+                DeliveryRecords::bind, a -> "attempt " + a.attempt() + " of " + a.eventId() + " to target " + a.target());
     }
 
     public void attempt(DeliveryRequest delivery, Instant at, long durationMs, Integer status, String error, Outcome outcome)
@@ -80,7 +81,7 @@ public class DeliveryRecords {
             ps.executeUpdate();
             DurableCommit.flush(c);
         } catch (SQLException e) {
-            if (!BatchedInserts.isUniqueViolation(e)) {
+            if (!SqlFailures.isUniqueViolation(e)) {
                 throw e;
             }
         }
