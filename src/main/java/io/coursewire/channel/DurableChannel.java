@@ -62,6 +62,7 @@ public class DurableChannel {
     }
 
     private final CoursewireConfig config;
+    private final EmbeddedBroker broker;
     private final ServerLocator locator;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(16_384);
     private final List<Writer> writers = new ArrayList<>();
@@ -70,6 +71,7 @@ public class DurableChannel {
     @Inject
     public DurableChannel(CoursewireConfig config, EmbeddedBroker broker) throws Exception {
         this.config = config;
+        this.broker = broker;
         this.locator = ActiveMQClient.createServerLocator(config.broker().url())
                 .setReconnectAttempts(0)
                 .setCallTimeout(config.ingest().acceptTimeout().toMillis());
@@ -99,6 +101,12 @@ public class DurableChannel {
         CompletableFuture<Void> stored = new CompletableFuture<>();
         if (messages.isEmpty()) {
             stored.complete(null);
+            return stored;
+        }
+        if (broker.isDiskFull()) {
+            // Over max-disk-usage the broker grants producers no credit: a send would block in a writer
+            // until the disk frees, and the accept would answer 503 only at its timeout. Refused at once.
+            stored.completeExceptionally(new IllegalStateException("the broker's disk is over max-disk-usage"));
             return stored;
         }
         if (!running || !queue.offer(new Pending(messages, stored))) {
