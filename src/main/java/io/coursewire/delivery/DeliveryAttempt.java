@@ -37,9 +37,9 @@ import io.coursewire.targets.Target;
  * lost, and a passing outage must not move deliveries out of Coursewire's own store;</li>
  * <li>a refusal of the row itself (SQLState class 22 data, 23 constraint, 42 syntax or access rule):
  * the same row fails the same way on every redelivery, so redelivering would only repeat the attempt
- * at the target (a 410 target would be posted to forever). The delivery is parked instead, as an
- * Invalid Message Channel: its message, with its properties, the last status and error and the
- * reason, goes through the durable channel onto the broker's dead-letter queue ({@link
+ * at the target (a 410 target would be posted to forever). The delivery is parked instead on the
+ * broker's own Dead Letter Channel: its message, with its properties, the last status and error and
+ * the reason, goes through the durable channel onto the dead-letter queue ({@link
  * Channels#DEAD_LETTERS}), then the original is acknowledged. It carries Artemis' original-queue
  * headers, so the broker's own "retry" puts it back on its delivery queue once the cause is fixed.
  * If the broker cannot take it either, this throws and the broker redelivers.</li>
