@@ -82,8 +82,13 @@ public interface CoursewireConfig {
         @WithDefault("8")
         int threadPoolMaxSize();
 
-        /** Percent of disk use at which the broker blocks producers; -1 disables the check. */
-        @WithDefault("-1")
+        /**
+         * Percent of use of the broker journal's disk above which the broker takes no new messages:
+         * ingest answers 503 with Retry-After and readiness is DOWN until use falls below it again,
+         * instead of the journal failing on a full disk and the broker stopping for good. -1 disables
+         * the check.
+         */
+        @WithDefault("90")
         int maxDiskUsage();
     }
 

@@ -76,6 +76,7 @@ public class DurableChannel {
     }
 
     private final CoursewireConfig config;
+    private final EmbeddedBroker broker;
     private final ServerLocator locator;
     /** One timer thread for every caller's accept timeout (what CompletableFuture.orTimeout would use too). */
     private static final ScheduledThreadPoolExecutor TIMEOUTS = timeouts();
@@ -88,6 +89,7 @@ public class DurableChannel {
     @Inject
     public DurableChannel(CoursewireConfig config, EmbeddedBroker broker) throws Exception {
         this.config = config;
+        this.broker = broker;
         this.locator = ActiveMQClient.createServerLocator(config.broker().url())
                 .setReconnectAttempts(0)
                 // A commit under way is waited for longer than a place in the queue: giving up on it would
@@ -119,6 +121,12 @@ public class DurableChannel {
         CompletableFuture<Void> stored = new CompletableFuture<>();
         if (messages.isEmpty()) {
             stored.complete(null);
+            return stored;
+        }
+        if (broker.isDiskFull()) {
+            // Over max-disk-usage the broker grants producers no credit: a send would block in a writer
+            // until the disk frees, and the accept would answer 503 only at its timeout. Refused at once.
+            stored.completeExceptionally(new IllegalStateException("the broker's disk is over max-disk-usage"));
             return stored;
         }
         long bytes = 0;

@@ -12,6 +12,8 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.paging.PagingManager;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -42,6 +44,8 @@ public class EmbeddedBroker {
 
     private final CoursewireConfig settings;
     private volatile EmbeddedActiveMQ server;
+    /** Why the running broker stopped itself (a critical IO error); null while it runs or after stop(). */
+    private volatile String failure;
 
     @Inject
     public EmbeddedBroker(CoursewireConfig settings) throws Exception {
@@ -56,7 +60,15 @@ public class EmbeddedBroker {
             return;
         }
         EmbeddedActiveMQ embedded = new EmbeddedActiveMQ().setConfiguration(configuration());
+        failure = null;
         embedded.start();
+        // On a critical IO error (a journal write that failed: a full disk, a dead device) Artemis stops
+        // the server for good; this records why, for the liveness check and the log.
+        embedded.getActiveMQServer().registerIOCriticalErrorListener((cause, message, file) -> {
+            failure = message + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ")");
+            LOG.errorf("Embedded broker stopped itself after a critical IO error: %s; liveness reports DOWN so that the process"
+                    + " is restarted (the journal gives back every accepted event)", failure);
+        });
         server = embedded;
         LOG.infof("Embedded broker started; journal in %s", brokerDir().toAbsolutePath());
     }
@@ -98,6 +110,36 @@ public class EmbeddedBroker {
         return ids;
     }
 
+    /**
+     * True when the broker was started and has stopped without {@link #stop()}: Artemis stops itself
+     * on a critical IO error and does not come back, so only a restart of the process helps.
+     */
+    public boolean hasStoppedItself() {
+        EmbeddedActiveMQ s = server;
+        if (s == null) {
+            return false; // not embedded, or stopped on purpose
+        }
+        ActiveMQServer active = s.getActiveMQServer();
+        return failure != null || active == null || active.getState() == ActiveMQServer.SERVER_STATE.STOPPING
+                || active.getState() == ActiveMQServer.SERVER_STATE.STOPPED;
+    }
+
+    /** Why the broker stopped itself, when it did; null otherwise. */
+    public String failure() {
+        return hasStoppedItself() ? (failure == null ? "the broker stopped" : failure) : null;
+    }
+
+    /**
+     * True while the journal's disk is used above {@code coursewire.broker.max-disk-usage}: the broker
+     * then withholds credits from every producer (address-full-policy PAGE: a core producer blocks in
+     * its send until the disk frees, without an error), so nothing should be sent to it meanwhile.
+     */
+    public boolean isDiskFull() {
+        ActiveMQServer s = server();
+        PagingManager paging = s == null ? null : s.getPagingManager();
+        return paging != null && paging.isDiskFull();
+    }
+
     public boolean isActive() {
         EmbeddedActiveMQ s = server;
         return s != null && s.getActiveMQServer() != null && s.getActiveMQServer().isActive();
@@ -127,6 +169,9 @@ public class EmbeddedBroker {
         int timeoutNanos = (int) Math.min(Integer.MAX_VALUE, b.journalBufferTimeout().toNanos());
         c.setJournalBufferTimeout_NIO(timeoutNanos);
         c.setJournalBufferTimeout_AIO(timeoutNanos);
+        // Above this share of the disk the broker stops granting producers credit (checked every 5 s, the
+        // disk-scan period), well before a journal write can fail: a failed write is a critical IO error,
+        // on which Artemis stops for good. DurableChannel refuses sends meanwhile instead of blocking.
         c.setMaxDiskUsage(b.maxDiskUsage());
         c.setGlobalMaxSize(b.globalMaxSize().asLongValue());
         c.setThreadPoolMaxSize(b.threadPoolMaxSize());

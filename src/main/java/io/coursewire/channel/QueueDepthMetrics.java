@@ -14,8 +14,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * {@code coursewire_queue_depth{queue}}: messages waiting on the events channel and on each target's
- * delivery queue (scheduled retries included), read from the embedded broker. With an external broker
+ * {@code coursewire_queue_depth{queue}}: messages waiting on the events channel, on each target's
+ * delivery queue (scheduled retries included) and on the broker's dead-letter queue, read from the
+ * embedded broker. With an external broker
  * the gauges read NaN: its own metrics are the source there.
  */
 @Singleton
@@ -23,6 +24,8 @@ public class QueueDepthMetrics {
 
     void register(@Observes StartupEvent start, MeterRegistry registry, EmbeddedBroker broker, Targets targets) {
         gauge(registry, broker, Channels.EVENTS);
+        // Deliveries parked there because the dead-letter store refused them (see DeliveryAttempt).
+        gauge(registry, broker, Channels.DEAD_LETTERS);
         for (Target target : targets.all()) {
             gauge(registry, broker, Channels.deliveryQueue(target.name()));
         }

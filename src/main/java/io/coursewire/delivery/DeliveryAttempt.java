@@ -1,16 +1,22 @@
 package io.coursewire.delivery;
 
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.activemq.artemis.api.core.Message;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 
 import io.coursewire.canonical.Times;
+import io.coursewire.channel.Channels;
 import io.coursewire.channel.DurableChannel;
+import io.coursewire.eventlog.SqlFailures;
 import io.coursewire.routing.RoutedEvent;
 import io.coursewire.targets.FileTarget;
 import io.coursewire.targets.HttpTarget;
@@ -22,12 +28,32 @@ import io.coursewire.targets.Target;
  * (a scheduled message: the waiting retry holds no thread and survives a restart) or, when attempts
  * are exhausted or the target answered 410, moved to the dead-letter store. The steps are the
  * processors of the target's delivery route ({@link DeliveryRoutes}).
+ *
+ * <p>When the dead-letter store refuses the row, what happens depends on why ({@link SqlFailures}):
+ * <ul>
+ * <li>a failure of the database that can pass (connection, timeout, rolled-back transaction, and any
+ * failure it does not name as the row's own): this throws, the message is not acknowledged and the
+ * broker redelivers it with backoff (1 s doubling to 60 s) until the database is back. Nothing is
+ * lost, and a passing outage must not move deliveries out of Coursewire's own store;</li>
+ * <li>a refusal of the row itself (SQLState class 22 data, 23 constraint, 42 syntax or access rule):
+ * the same row fails the same way on every redelivery, so redelivering would only repeat the attempt
+ * at the target (a 410 target would be posted to forever). The delivery is parked instead on the
+ * broker's own Dead Letter Channel: its message, with its properties, the last status and error and
+ * the reason, goes through the durable channel onto the dead-letter queue ({@link
+ * Channels#DEAD_LETTERS}), then the original is acknowledged. It carries Artemis' original-queue
+ * headers, so the broker's own "retry" puts it back on its delivery queue once the cause is fixed.
+ * If the broker cannot take it either, this throws and the broker redelivers.</li>
+ * </ul>
  */
 public final class DeliveryAttempt {
 
     private static final Logger LOG = Logger.getLogger(DeliveryAttempt.class);
     private static final String DELIVERY = "coursewire.delivery";
     private static final String STARTED = "coursewire.delivery.started";
+    /** Properties of a delivery parked on the broker's dead-letter queue, beside its own. */
+    static final String PARKED_REASON = "parkedReason";
+    static final String LAST_STATUS = "lastStatus";
+    static final String LAST_ERROR = "lastError";
 
     private final Target target;
     private final HttpDelivery http;
@@ -85,7 +111,16 @@ public final class DeliveryAttempt {
         boolean gone = cause instanceof DeliveryFailedException f && f.permanent();
         if (gone || backoff.exhaustedAfter(delivery.attempt())) {
             records.attempt(delivery, Instant.now(), elapsedMillis(exchange), status, error, DeliveryRecords.Outcome.DEAD);
-            records.deadLetter(delivery, status, error);
+            try {
+                records.deadLetter(delivery, status, error);
+            } catch (SQLException e) {
+                if (!SqlFailures.isPermanent(e)) {
+                    throw e; // the database may come back: the broker redelivers this message with backoff
+                }
+                park(delivery, status, error, e);
+                metrics.deadLettered();
+                return;
+            }
             metrics.deadLettered();
             LOG.warnf("Delivery of %s to target %s dead-lettered after %d attempt(s): %s", delivery.eventId(), target.name(),
                     delivery.attempt(), error);
@@ -101,6 +136,34 @@ public final class DeliveryAttempt {
         metrics.retried();
         LOG.debugf("Delivery of %s to target %s failed (attempt %d: %s); next attempt in %d ms", delivery.eventId(),
                 target.name(), delivery.attempt(), error, delay);
+    }
+
+    /**
+     * Puts a delivery the dead-letter store refuses on the broker's dead-letter queue, on disk before
+     * the original message is acknowledged. Its duplicate id makes a second park of the same delivery
+     * (redelivered after a crash in between) a no-op.
+     */
+    private void park(DeliveryRequest delivery, Integer status, String error, SQLException refusal) throws InterruptedException {
+        String reason = "the dead-letter store refused the row: " + SqlFailures.describe(refusal);
+        DurableChannel.Outgoing original = delivery.toMessage(0);
+        Map<String, Object> properties = new HashMap<>(original.properties());
+        properties.put(PARKED_REASON, reason);
+        properties.put(LAST_ERROR, error);
+        if (status != null) {
+            properties.put(LAST_STATUS, status);
+        }
+        // Where the broker's own retry of a dead-letter-queue message sends it back.
+        properties.put(Message.HDR_ORIGINAL_ADDRESS.toString(), original.address());
+        properties.put(Message.HDR_ORIGINAL_QUEUE.toString(), original.address());
+        try {
+            channel.send(List.of(new DurableChannel.Outgoing(Channels.DEAD_LETTERS, "parked:" + original.duplicateId(), delivery.json(),
+                    properties, 0))).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("dead letter of " + delivery.key() + " could be neither stored nor parked", e);
+        }
+        LOG.errorf("Delivery of %s to target %s (attempt %d: %s) could not be stored as a dead letter, %s; parked on the broker's"
+                + " dead-letter queue %s with its properties and the reason", delivery.eventId(), target.name(), delivery.attempt(), error,
+                reason, Channels.DEAD_LETTERS);
     }
 
     private static DeliveryRequest delivery(Exchange exchange) {

@@ -17,6 +17,7 @@ import jakarta.inject.Singleton;
 
 import io.coursewire.eventlog.BatchedInserts;
 import io.coursewire.eventlog.DurableCommit;
+import io.coursewire.eventlog.SqlFailures;
 
 /**
  * What operators inspect (§6): every delivery attempt, and the dead-letter store. Attempts are a
@@ -50,7 +51,7 @@ public class DeliveryRecords {
         this.attempts = new BatchedInserts<>(dataSource, "delivery-attempts",
                 "INSERT INTO delivery_attempt (event_id, event_accepted_at, target, attempt, attempted_at, duration_ms, status, error,"
                         + " outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                DeliveryRecords::bind);
+                DeliveryRecords::bind, a -> "attempt " + a.attempt() + " of " + a.eventId() + " to target " + a.target());
     }
 
     public void attempt(DeliveryRequest delivery, Instant at, long durationMs, Integer status, String error, Outcome outcome)
@@ -61,28 +62,31 @@ public class DeliveryRecords {
 
     /**
      * Stores the delivery as a dead letter; on disk when this returns. A delivery stored before (the
-     * broker redelivered it after a crash) is not stored twice.
+     * broker redelivered it after a crash) is not stored twice. Throws what the database said: the
+     * caller tells a passing failure from a row the store will never take ({@link SqlFailures}).
      */
     public void deadLetter(DeliveryRequest delivery, Integer lastStatus, String lastError) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO dead_letter (delivery_key, event_id, target, attempts, last_status, last_error, dead_at, payload,"
-                                + " event_accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, delivery.key());
-            ps.setString(2, delivery.eventId());
-            ps.setString(3, delivery.target());
-            ps.setInt(4, delivery.attempt());
-            setStatus(ps, 5, lastStatus);
-            ps.setString(6, clip(lastError));
-            ps.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
-            ps.setString(8, new String(delivery.json(), StandardCharsets.UTF_8));
-            ps.setLong(9, delivery.eventAcceptedAt());
-            ps.executeUpdate();
-            DurableCommit.flush(c);
-        } catch (SQLException e) {
-            if (!BatchedInserts.isUniqueViolation(e)) {
-                throw e;
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO dead_letter (delivery_key, event_id, target, attempts, last_status, last_error, dead_at, payload,"
+                            + " event_accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, delivery.key());
+                ps.setString(2, delivery.eventId());
+                ps.setString(3, delivery.target());
+                ps.setInt(4, delivery.attempt());
+                setStatus(ps, 5, lastStatus);
+                ps.setString(6, clip(lastError));
+                ps.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.setString(8, new String(delivery.json(), StandardCharsets.UTF_8));
+                ps.setLong(9, delivery.eventAcceptedAt());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!SqlFailures.isUniqueViolation(e)) {
+                    throw e;
+                }
+                // Stored by an earlier delivery of this message, which may have stopped before its flush: flushed below.
             }
+            DurableCommit.flush(c);
         }
     }
 

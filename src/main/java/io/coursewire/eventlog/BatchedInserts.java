@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -16,8 +17,21 @@ import org.jboss.logging.Logger;
 /**
  * Rows written by one background thread, many per transaction, so the stage that produces them never
  * waits on the database. For records (the event log, delivery attempts), not for guarantees: a crash
- * can lose the rows of the last batch. A row that breaks a unique constraint (a redelivered event) is
- * skipped and the rest of its batch kept.
+ * loses the rows still queued in memory.
+ *
+ * <p>What one row does never costs the others:
+ * <ul>
+ * <li>a row the database refuses for what it holds (a value too long for its column, a constraint):
+ * the batch is written again row by row and only that row is skipped, logged with its label and the
+ * SQLState, never its values (they are personal data). A row already stored (unique violation: a
+ * redelivered event) is skipped silently;</li>
+ * <li>a database that does not answer (connection lost, transaction rolled back, timeout): the rows
+ * are kept and the write retried with backoff until it succeeds. The queue is bounded, so a long
+ * outage slows the producers down ({@link #add} blocks) instead of growing memory or dropping rows.</li>
+ * </ul>
+ * A failure that is neither by its SQLState counts as the row's own when the connection still answers,
+ * and as an outage when it does not: a row the writer cannot place must not stop all the others.
+ * The one duplicate this allows: a commit whose answer is lost with the connection is written again.
  */
 public final class BatchedInserts<R> {
 
@@ -28,23 +42,34 @@ public final class BatchedInserts<R> {
     }
 
     private static final Logger LOG = Logger.getLogger(BatchedInserts.class);
-    /** SQLState for a unique-constraint violation, the same in H2 and PostgreSQL. */
-    private static final String UNIQUE_VIOLATION = "23505";
     private static final int BATCH = 500;
+    /** Refused rows logged one by one per batch; a whole batch refused for one reason is summed up after these. */
+    private static final int LOGGED_PER_BATCH = 5;
+    private static final long FIRST_RETRY_MILLIS = 200;
+    private static final long MAX_RETRY_MILLIS = 10_000;
 
     private final DataSource dataSource;
     private final String insert;
     private final Binder<R> binder;
+    private final Function<R, String> label;
     private final String what;
     private final BlockingQueue<R> pending = new ArrayBlockingQueue<>(10_000);
+    private final Object retryWait = new Object();
     private final Thread writer;
     private volatile boolean running = true;
+    /** Set when close() stops waiting for an unreachable database: the writer gives up its rows. */
+    private volatile boolean abandoned;
 
-    public BatchedInserts(DataSource dataSource, String what, String insert, Binder<R> binder) {
+    /**
+     * @param what names the record in logs ({@code event-log}, {@code delivery-attempts})
+     * @param label names one row in logs without personal data (an event id, a target)
+     */
+    public BatchedInserts(DataSource dataSource, String what, String insert, Binder<R> binder, Function<R, String> label) {
         this.dataSource = dataSource;
         this.what = what;
         this.insert = insert;
         this.binder = binder;
+        this.label = label;
         this.writer = new Thread(this::writeLoop, what + "-writer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -55,10 +80,20 @@ public final class BatchedInserts<R> {
         pending.put(row);
     }
 
-    /** Writes what is queued, then stops the writer. */
+    /**
+     * Writes what is queued, then stops the writer. If the database stays unreachable for 10 s, the
+     * rows still queued are given up (and counted in the log): shutdown does not wait forever.
+     */
     public void close() throws InterruptedException {
         running = false;
         writer.join(10_000);
+        if (writer.isAlive()) {
+            abandoned = true;
+            synchronized (retryWait) {
+                retryWait.notifyAll();
+            }
+            writer.join(5_000);
+        }
     }
 
     private void writeLoop() {
@@ -71,62 +106,188 @@ public final class BatchedInserts<R> {
                 }
                 batch.add(first);
                 pending.drainTo(batch, BATCH - 1);
-                write(batch);
+                if (!writeUntilDone(batch)) {
+                    LOG.errorf("%s: database still unavailable at shutdown; %d rows not recorded", what, batch.size() + pending.size());
+                    return;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.errorf(e, "%s: write of %d rows failed; they are not recorded", what, batch.size());
+                // A fault of this code, not of the database or a row: the batch is lost, the writer goes on.
+                LOG.errorf("%s: %d rows not recorded (%s)", what, batch.size(), e.getClass().getName());
+                LOG.debug("writer failure", e);
             } finally {
                 batch.clear();
             }
         }
     }
 
-    private void write(List<R> rows) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(insert)) {
-                for (R row : rows) {
-                    binder.bind(ps, row);
-                    ps.addBatch();
+    /** Writes the rows, retrying while the database is unavailable; false only when abandoned at shutdown. */
+    private boolean writeUntilDone(List<R> rows) {
+        List<R> left = rows;
+        long delay = FIRST_RETRY_MILLIS;
+        int failures = 0;
+        while (true) {
+            try {
+                write(left);
+                if (failures > 0) {
+                    LOG.infof("%s: database available again after %d failed tries; the rows kept meanwhile are written", what, failures);
                 }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                if (!isUniqueViolation(e)) {
-                    throw e;
+                return true;
+            } catch (Unavailable e) {
+                left = left.subList(e.done, left.size());
+                if (left.isEmpty()) {
+                    return true;
                 }
-                writeOneByOne(c, rows);
+                if (failures++ == 0) {
+                    LOG.warnf("%s: database unavailable (%s); %d rows kept, retrying with backoff up to %d s", what, e.reason,
+                            left.size() + pending.size(), MAX_RETRY_MILLIS / 1000);
+                } else {
+                    LOG.debugf("%s: database still unavailable (%s); next try in %d ms", what, e.reason, delay);
+                }
+                if (!pause(delay)) {
+                    return false;
+                }
+                delay = Math.min(delay * 2, MAX_RETRY_MILLIS);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(what + " write failed", e);
         }
     }
 
-    private void writeOneByOne(Connection c, List<R> rows) throws SQLException {
-        c.setAutoCommit(true);
-        try (PreparedStatement ps = c.prepareStatement(insert)) {
-            for (R row : rows) {
-                binder.bind(ps, row);
-                try {
-                    ps.executeUpdate();
-                } catch (SQLException e) {
-                    if (!isUniqueViolation(e)) {
-                        throw e;
+    /** All rows in one transaction; if the database refuses one of them, row by row. */
+    private void write(List<R> rows) throws Unavailable {
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new Unavailable(0, SqlFailures.describe(e));
+        }
+        try {
+            try {
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement(insert)) {
+                    for (R row : rows) {
+                        binder.bind(ps, row);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+                return;
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                if (unavailable(e, c)) {
+                    throw new Unavailable(0, SqlFailures.describe(e));
+                }
+            } catch (RuntimeException e) {
+                rollbackQuietly(c); // a row the binder cannot bind: found and skipped below
+            }
+            writeOneByOne(c, rows);
+        } finally {
+            closeQuietly(c);
+        }
+    }
+
+    /** Each row in its own transaction, skipping those the database refuses; rows before an outage stay written. */
+    private void writeOneByOne(Connection c, List<R> rows) throws Unavailable {
+        int i = 0;
+        int refused = 0;
+        try {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
+                for (; i < rows.size(); i++) {
+                    R row = rows.get(i);
+                    try {
+                        binder.bind(ps, row);
+                        ps.executeUpdate();
+                    } catch (SQLException e) {
+                        if (SqlFailures.isUniqueViolation(e)) {
+                            continue; // recorded before: a redelivered event or attempt
+                        }
+                        if (unavailable(e, c)) {
+                            throw new Unavailable(i, SqlFailures.describe(e));
+                        }
+                        refused(++refused, row, SqlFailures.describe(e));
+                    } catch (RuntimeException e) {
+                        refused(++refused, row, e.getClass().getSimpleName());
                     }
                 }
             }
+        } catch (SQLException e) {
+            if (unavailable(e, c)) {
+                throw new Unavailable(i, SqlFailures.describe(e));
+            }
+            // The statement itself is refused (a table or column missing): no row of these can be written.
+            LOG.errorf("%s: %d rows not recorded: the database refuses the insert (%s)", what, rows.size() - i, SqlFailures.describe(e));
+            return;
+        }
+        if (refused > LOGGED_PER_BATCH) {
+            LOG.warnf("%s: %d rows of a batch of %d not recorded in all (the first %d are logged above)", what, refused, rows.size(),
+                    LOGGED_PER_BATCH);
         }
     }
 
-    public static boolean isUniqueViolation(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            if (UNIQUE_VIOLATION.equals(s.getSQLState())) {
-                return true;
-            }
+    private void refused(int count, R row, String reason) {
+        if (count <= LOGGED_PER_BATCH) {
+            LOG.warnf("%s: %s not recorded: the database refuses the row (%s)", what, label.apply(row), reason);
         }
-        return e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState());
+    }
+
+    /** Transient by its SQLState, or a failure of unknown kind on a connection that no longer answers. */
+    private static boolean unavailable(SQLException e, Connection c) {
+        if (SqlFailures.isTransient(e)) {
+            return true;
+        }
+        if (SqlFailures.isPermanent(e)) {
+            return false;
+        }
+        try {
+            return !c.isValid(2);
+        } catch (SQLException notValid) {
+            return true;
+        }
+    }
+
+    private boolean pause(long millis) {
+        synchronized (retryWait) {
+            if (abandoned) {
+                return false;
+            }
+            try {
+                retryWait.wait(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return !abandoned;
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            // the connection is gone: nothing was committed on it
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // broken connection: the pool discards it
+        }
+    }
+
+    /** The database did not take the write; {@code done} rows at the front of the list are written. */
+    private static final class Unavailable extends Exception {
+        final int done;
+        final String reason;
+
+        Unavailable(int done, String reason) {
+            super(reason, null, false, false);
+            this.done = done;
+            this.reason = reason;
+        }
     }
 }

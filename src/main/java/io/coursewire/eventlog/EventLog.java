@@ -40,7 +40,7 @@ public class EventLog {
     @Inject
     public EventLog(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.rows = new BatchedInserts<>(dataSource, "event-log", INSERT, EventLog::bind);
+        this.rows = new BatchedInserts<>(dataSource, "event-log", INSERT, EventLog::bind, row -> "event " + row.id());
     }
 
     /**

@@ -11,7 +11,10 @@ import io.coursewire.accept.IngestGate;
 import io.coursewire.channel.DurableChannel;
 import io.coursewire.channel.EmbeddedBroker;
 
-/** Ready only while events can be stored durably: the broker is reachable and ingest is open. */
+/**
+ * Ready only while events can be stored durably: the broker is reachable, its disk is below
+ * {@code coursewire.broker.max-disk-usage} (over it, the broker takes no new messages), and ingest is open.
+ */
 @Readiness
 @ApplicationScoped
 public class DurableChannelReadiness implements HealthCheck {
@@ -27,9 +30,11 @@ public class DurableChannelReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         boolean brokerUp = !broker.isEmbedded() || broker.isActive();
         boolean reachable = brokerUp && channel.isAvailable();
+        boolean diskFull = broker.isDiskFull();
         return HealthCheckResponse.named("durable-channel")
-                .status(reachable && gate.isOpen())
+                .status(reachable && !diskFull && gate.isOpen())
                 .withData("embedded", broker.isEmbedded())
+                .withData("diskFull", diskFull)
                 .withData("accepting", gate.isOpen())
                 .build();
     }

@@ -24,6 +24,12 @@ public final class TargetsFile {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
+    /**
+     * A name is stored with every delivery attempt and dead letter: a column of 128 characters, and the
+     * dead letter's key {@code <event id>/<name>/<generation>} of 200 (36 + 1 + 100 + 1 + 38 for a
+     * replay's generation = 176). A longer name would make every dead letter of the target unstorable.
+     */
+    static final int MAX_NAME_LENGTH = 100;
     private static final Set<String> EVENT_TYPES = Set.of("course.enrolled", "course.progressed", "course.completed");
     private static final Set<String> COMMON_KEYS = Set.of("name", "type", "types", "vendors", "courses");
     private static final Map<String, Set<String>> KEYS_BY_TYPE = Map.of(
@@ -88,6 +94,10 @@ public final class TargetsFile {
         String name = text(entry, "name", where, true);
         if (!NAME.matcher(name).matches()) {
             throw new InvalidTargetsException(where + ": name '" + name + "' must match [a-z0-9-]+");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new InvalidTargetsException(where + ": 'name' must be at most " + MAX_NAME_LENGTH + " characters (it has "
+                    + name.length() + ")");
         }
         where = where + " (" + name + ")";
         String type = text(entry, "type", where, true);

@@ -72,6 +72,27 @@ class TargetsFileTest {
     }
 
     @Test
+    void aNameOfAHundredCharactersIsTheLongestAccepted() throws Exception {
+        String longest = "a".repeat(100);
+        assertThat(TargetsFile.parse("targets: [{name: " + longest + ", type: file, directory: data/a}]").get(0).name()).isEqualTo(longest);
+    }
+
+    @Test
+    void refusesANameLongerThanAHundredCharactersNamingTheEntryAndKey() {
+        // Names are stored with every attempt and dead letter (target column of 128, delivery key of 200).
+        String tooLong = "crm-" + "x".repeat(97);
+        assertThatThrownBy(() -> TargetsFile.parse("""
+                targets:
+                  - {name: archive, type: file, directory: data/a}
+                  - {name: %s, type: http, url: 'https://e.com'}
+                """.formatted(tooLong)))
+                .isInstanceOf(InvalidTargetsException.class)
+                .hasMessageContaining("targets[1]")
+                .hasMessageContaining("'name'")
+                .hasMessageContaining("at most 100 characters");
+    }
+
+    @Test
     void refusesDuplicateNamesAcrossTypes() {
         assertThatThrownBy(() -> TargetsFile.parse("""
                 targets:

@@ -1,0 +1,38 @@
+package io.coursewire.eventlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/** The event log on the real schema (the Flyway migrations) and a real database (H2). */
+class EventLogTest {
+
+    @Test
+    void anEventTooLargeForItsColumnIsTheOnlyOneMissingFromTheLog() throws Exception {
+        JdbcDataSource db = new JdbcDataSource();
+        db.setURL("jdbc:h2:mem:event-log-too-large;DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(db).load().migrate();
+        EventLog log = new EventLog(db);
+
+        String tooLarge = "{\"data\":\"" + "x".repeat(1_048_576) + "\"}"; // payload is VARCHAR(1048576)
+        for (int i = 0; i < 300; i++) {
+            String json = i == 150 ? tooLarge : "{\"n\":" + i + "}";
+            log.record(id(i), "tagmango", "course.completed", Instant.parse("2026-11-20T18:30:00Z"), 1_700_000_000_000L + i,
+                    json.getBytes(StandardCharsets.UTF_8));
+        }
+        log.flushAndStop();
+
+        List<String> recorded = log.recentIds(1000);
+        assertThat(recorded).hasSize(299).doesNotContain(id(150)).contains(id(149), id(151));
+    }
+
+    private static String id(int i) {
+        return String.format("evt_%032x", i);
+    }
+}
