@@ -37,6 +37,28 @@ public final class ServiceProcess implements AutoCloseable {
         this.port = freePort();
     }
 
+    public int port() {
+        return port;
+    }
+
+    /** The process's peak resident set so far (VmHWM), in MiB; -1 where /proc cannot tell. */
+    public long peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return -1;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
