@@ -3,11 +3,12 @@ package io.coursewire.accept;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.util.List;
-import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.coursewire.channel.Channels;
+import io.coursewire.channel.DurableChannel;
 import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.inbound.InboundJson;
 import io.coursewire.inbound.Translation;
@@ -49,6 +51,8 @@ class AbandonedAcceptTest {
 
     @Inject
     EmbeddedBroker broker;
+    @Inject
+    DurableChannel channel;
 
     private static String completion(String email) {
         ObjectNode body = Fixtures.json("tagmango-course-completed.json");
@@ -64,6 +68,19 @@ class AbandonedAcceptTest {
     private static String idOf(String body) {
         Translation translation = new TagMangoTranslator().translate(InboundJson.parse(body.getBytes(StandardCharsets.UTF_8)), name -> null);
         return ((Translation.Mapped) translation).event().id();
+    }
+
+    @Test
+    void theQueueOfWritesIsBoundedInBytes() throws Exception {
+        String queue = "coursewire.test.bytes";
+        channel.ensureQueue(queue);
+        byte[] megabyte = new byte[1024 * 1024];
+        // The one writer is held by slow syncs; what waits for it may not exceed 16 MiB.
+        List<CompletableFuture<Void>> sends = IntStream.range(0, 40)
+                .mapToObj(i -> channel.send(List.of(new DurableChannel.Outgoing(queue, null, megabyte, Map.of(), 0)))).toList();
+        long refusedAtOnce = sends.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        assertThat(refusedAtOnce).as("40 MiB offered to a 16 MiB queue").isGreaterThanOrEqualTo(40 - 17);
+        assertThat(channel.waitingBytes()).isLessThanOrEqualTo(16L * 1024 * 1024);
     }
 
     /** Posted as a vendor does: again after each 503, until it is taken. */

@@ -72,6 +72,12 @@ class FloodIT {
         survive(i -> head("/webhooks/zapnito?Authorization=Token%20token%3Dzapnito-demo-secret", ""));
     }
 
+    /** The admin API decides its token before reading a body too. */
+    @Test
+    void withoutTheAdminToken() throws Exception {
+        survive(i -> head("/api/v1/events/evt_" + String.format("%032x", i) + "/replay", ""));
+    }
+
     /** The one credential that needs the body: a well-formed signature makes the body be read, within the budget. */
     @Test
     void withWellFormedButWrongThinkificSignatures() throws Exception {

@@ -148,6 +148,33 @@ class InboundRefusalsTest {
     }
 
     @Test
+    void anEventTooLargeForTheStoreIs413() {
+        // Under the 1 MiB body limit, but the name is kept whole and in its parts: over 1 MiB translated.
+        ObjectNode body = Fixtures.json("digitalchalk-offering-completed.json");
+        ((ObjectNode) body.path("user")).put("firstName", "F".repeat(250_000)).put("lastName", "L".repeat(250_000));
+        ((ObjectNode) body.path("offering")).put("title", "T".repeat(250_000));
+        problem(Webhooks.post("digitalchalk", Fixtures.write(body)).then(), 413).body("detail", containsString("canonical event"));
+    }
+
+    @Test
+    void multipartIsRefusedBeforeAnyFileIsWritten() throws java.io.IOException {
+        java.nio.file.Path uploads = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "uploads");
+        long before = filesIn(uploads);
+        problem(given().multiPart("file", "event.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json")
+                .queryParam("token", "tagmango-demo-secret").post("/webhooks/tagmango").then(), 415);
+        assertThat(filesIn(uploads)).as("no upload written to " + uploads).isEqualTo(before);
+    }
+
+    private static long filesIn(java.nio.file.Path directory) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(directory)) {
+            return 0;
+        }
+        try (var files = java.nio.file.Files.list(directory)) {
+            return files.count();
+        }
+    }
+
+    @Test
     void notJsonIs400() {
         problem(Webhooks.post("tagmango", "{\"email\": ").then(), 400)
                 .body("detail", containsString("not valid JSON"))
