@@ -15,7 +15,6 @@ import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.HttpEndpointModel;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 
-import io.coursewire.inbound.authenticity.AuthenticityCheck;
 
 /**
  * The vendor endpoints as the routes declare them: for each {@code /webhooks/<vendor>} platform-http
@@ -31,7 +30,7 @@ public class InboundEndpoints {
     public static final String PREFIX = "/webhooks/";
 
     /** A vendor's endpoint: its name (the path segment), the methods it accepts (sorted) and its check. */
-    public record Endpoint(String vendor, Set<String> methods, AuthenticityCheck check) {
+    public record Endpoint(String vendor, Set<String> methods, HeadCheck check) {
     }
 
     private record Table(int routes, Map<String, Endpoint> byPath) {
@@ -94,11 +93,11 @@ public class InboundEndpoints {
     }
 
     /**
-     * The route's {@link AuthenticityCheck} step, found among its running processors (the YAML's
+     * The route's authenticity step (a {@link HeadCheck}), found among its running processors (the YAML's
      * {@code - process: {ref: …}} becomes the bean itself, wrapped); a vendor route without one does not start.
      */
-    private AuthenticityCheck checkOf(Consumer consumer, String path) {
-        AuthenticityCheck check = null;
+    private HeadCheck checkOf(Consumer consumer, String path) {
+        HeadCheck check = null;
         for (Route route : camel.getRoutes()) {
             if (route.getEndpoint() == consumer.getEndpoint()) { // the route's consumer wraps the engine's
                 check = find(route.navigate(), 0);
@@ -111,8 +110,8 @@ public class InboundEndpoints {
         return check;
     }
 
-    private static AuthenticityCheck find(Object processor, int depth) {
-        if (processor instanceof AuthenticityCheck check) {
+    private static HeadCheck find(Object processor, int depth) {
+        if (processor instanceof HeadCheck check) {
             return check;
         }
         if (depth > 16) {
@@ -123,7 +122,7 @@ public class InboundEndpoints {
         }
         if (processor instanceof Navigate<?> navigate && navigate.hasNext()) {
             for (Object next : navigate.next()) {
-                AuthenticityCheck check = find(next, depth + 1);
+                HeadCheck check = find(next, depth + 1);
                 if (check != null) {
                     return check;
                 }

@@ -22,7 +22,7 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  *
  * <ol>
  * <li>413 for a declared length over {@code coursewire.ingest.max-body-size};</li>
- * <li>the route's own {@link io.coursewire.inbound.authenticity.AuthenticityCheck} on the head: 404 for
+ * <li>the route's own authenticity step, as a {@link HeadCheck} on the head: 404 for
  * a disabled vendor, 415 for a body not declared JSON, 401 for a missing or wrong credential;</li>
  * <li>the body is taken into memory only against {@link InflightBodies}, the budget shared by all
  * requests (503 + {@code Retry-After} past it), and must arrive whole within

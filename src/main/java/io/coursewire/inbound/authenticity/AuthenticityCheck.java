@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import io.coursewire.inbound.HeadCheck;
 import io.coursewire.inbound.InboundRequest;
 import io.coursewire.inbound.RequestHead;
 import io.coursewire.problem.ProblemException;
@@ -18,7 +19,7 @@ import io.coursewire.problem.ProblemException;
  * <p>The route step checks the head again: it costs a header lookup and a constant-time compare, and
  * it keeps a route authenticated even where the guard does not stand (a route outside {@code /webhooks/}).
  */
-public abstract class AuthenticityCheck implements Processor {
+public abstract class AuthenticityCheck implements Processor, HeadCheck {
 
     private final VendorSources sources;
 
@@ -30,6 +31,7 @@ public abstract class AuthenticityCheck implements Processor {
      * The vendor is enabled (else 404), the body is declared JSON (else 415), and the credentials in the
      * request line and headers hold (else 401). Reads nothing of the body.
      */
+    @Override
     public final void checkHead(String vendor, RequestHead head) {
         VendorSources.Source source = sources.get(vendor);
         if (!source.enabled()) {
