@@ -12,7 +12,10 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
  * Parses vendor bodies with limits that keep a hostile body cheap to refuse: nesting depth, string
- * and number lengths, duplicate keys and trailing content are all rejected as 400s.
+ * and number lengths, duplicate keys and trailing content are all rejected as 400s. The body must be
+ * UTF-8 (RFC 8259 §8.1): left to itself Jackson would guess UTF-16 or UTF-32 from zero bytes, and
+ * decode CESU-8 surrogates and code points past U+10FFFF, so the event would hold something other
+ * than what the vendor meant to send.
  */
 public final class InboundJson {
 
@@ -45,6 +48,10 @@ public final class InboundJson {
         if (body == null || body.length == 0) {
             throw new InvalidPayloadException(null, "the body is empty; a JSON object is required");
         }
+        int invalid = firstInvalidUtf8(body);
+        if (invalid >= 0) {
+            throw new InvalidPayloadException(null, "the body is not valid UTF-8 (byte " + invalid + ")");
+        }
         try {
             JsonNode node = READER.readValue(body);
             if (node == null || node.isMissingNode()) {
@@ -59,6 +66,57 @@ public final class InboundJson {
         } catch (IOException e) {
             throw new InvalidPayloadException(null, "the body is not valid JSON");
         }
+    }
+
+    /**
+     * The offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong forms, no
+     * surrogates, nothing past U+10FFFF), or of a raw NUL, which JSON text never holds; -1 when there is
+     * none. One pass, no allocation: vendor bodies are almost all ASCII, which takes one compare a byte.
+     */
+    static int firstInvalidUtf8(byte[] bytes) {
+        int n = bytes.length;
+        int i = 0;
+        while (i < n) {
+            int b = bytes[i];
+            if (b > 0) {
+                i++;
+                continue;
+            }
+            if (b == 0) {
+                return i;
+            }
+            b &= 0xff;
+            int extra;
+            int min = 0x80;
+            int max = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                extra = 1;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                extra = 2;
+                min = b == 0xE0 ? 0xA0 : 0x80; // overlong
+                max = b == 0xED ? 0x9F : 0xBF; // UTF-16 surrogates
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                extra = 3;
+                min = b == 0xF0 ? 0x90 : 0x80; // overlong
+                max = b == 0xF4 ? 0x8F : 0xBF; // past U+10FFFF
+            } else {
+                return i; // a continuation byte alone, an overlong two-byte lead, or no lead at all
+            }
+            if (i + extra >= n) {
+                return i;
+            }
+            int second = bytes[i + 1] & 0xff;
+            if (second < min || second > max) {
+                return i;
+            }
+            for (int k = 2; k <= extra; k++) {
+                if ((bytes[i + k] & 0xC0) != 0x80) {
+                    return i;
+                }
+            }
+            i += extra + 1;
+        }
+        return -1;
     }
 
     /** Line and column only: the parser's own message may quote the body, which may be personal data. */

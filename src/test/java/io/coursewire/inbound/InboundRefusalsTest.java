@@ -186,6 +186,16 @@ class InboundRefusalsTest {
     }
 
     @Test
+    void aBodyThatIsNotUtf8Is400() {
+        byte[] cesu8 = "{\"email\":\"a\u00ed\u00a0\u0080@example.com\"}".getBytes(StandardCharsets.ISO_8859_1); // ED A0 80: a surrogate
+        problem(given().contentType("application/json").queryParam("token", "tagmango-demo-secret").body(cesu8)
+                .post("/webhooks/tagmango").then(), 400).body("detail", containsString("not valid UTF-8"));
+        byte[] utf16 = Fixtures.text("tagmango-course-completed.json").getBytes(StandardCharsets.UTF_16BE);
+        problem(given().contentType("application/json").queryParam("token", "tagmango-demo-secret").body(utf16)
+                .post("/webhooks/tagmango").then(), 400).body("detail", containsString("not valid UTF-8"));
+    }
+
+    @Test
     void deepNestingIs400NotAStackOverflow() {
         String deep = "{\"a\":".repeat(5000) + "1" + "}".repeat(5000);
         problem(Webhooks.post("tagmango", deep).then(), 400).body("detail", containsString("nesting"));
