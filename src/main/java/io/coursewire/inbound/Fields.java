@@ -284,7 +284,8 @@ public final class Fields {
 
     /** The learner's id and email; 400 naming both fields when neither is present. */
     public LearnerRef learner(String idPath, String emailPath) {
-        LearnerRef learner = new LearnerRef(id(idPath), text(emailPath));
+        String email = text(emailPath);
+        LearnerRef learner = new LearnerRef(id(idPath), email == null || email.isBlank() ? null : email);
         if (learner.id() == null && learner.email() == null) {
             throw InvalidPayloadException.missingEither(idPath, emailPath);
         }
@@ -299,8 +300,9 @@ public final class Fields {
         return last == null || last.isBlank() ? first : first + " " + last;
     }
 
+    /** Present and, for text, not blank: a blank kind or email names nothing. */
     private static <T> T required(String path, T value) {
-        if (value == null) {
+        if (value == null || value instanceof String text && text.isBlank()) {
             throw InvalidPayloadException.missing(path);
         }
         return value;

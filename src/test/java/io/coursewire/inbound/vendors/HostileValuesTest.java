@@ -262,6 +262,16 @@ class HostileValuesTest {
     }
 
     @Test
+    void blankKindsAndEmailsNameNothing() {
+        TAGMANGO.rejects("email", quoted("   "));
+        THINKIFIC.rejects("action", quoted(" "));
+        DIGITALCHALK.rejects("event", quoted(""));
+        TOOLZZ.rejects("event.slug", quoted("  "));
+        // A blank email beside an id: the learner is known by the id, and the email is absent, not blank.
+        assertThat(ZAPNITO.event("user_email", quoted("  ")).data().learner().email()).isNull();
+    }
+
+    @Test
     void loneSurrogatesInFreeTextBecomeReplacementCharacters() {
         CanonicalEvent e = TAGMANGO.event("name", quoted("Jos\\ud83d"));
         assertThat(e.data().learner().name()).isEqualTo("Jos\uFFFD");
