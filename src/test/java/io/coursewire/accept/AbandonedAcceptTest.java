@@ -15,7 +15,6 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.coursewire.channel.Channels;
 import io.coursewire.channel.DurableChannel;
@@ -54,12 +53,6 @@ class AbandonedAcceptTest {
     @Inject
     DurableChannel channel;
 
-    private static String completion(String email) {
-        ObjectNode body = Fixtures.json("tagmango-course-completed.json");
-        body.put("email", email);
-        return Fixtures.write(body);
-    }
-
     /** The ids the broker has committed to the events channel (its journalled duplicate-id cache). */
     private Set<String> storedIds() {
         return Set.copyOf(broker.acceptedIds(Channels.EVENTS));
@@ -93,7 +86,7 @@ class AbandonedAcceptTest {
     void anAcceptWhoseCallerWasAnswered503IsNeverStored() {
         // Five at once: the writer takes what has arrived (one or two) and holds it for the slow sync;
         // the rest wait behind it, give up and are answered 503.
-        List<String> bodies = IntStream.range(0, 5).mapToObj(i -> completion("abandoned-" + i + "@example.com")).toList();
+        List<String> bodies = IntStream.range(0, 5).mapToObj(i -> Fixtures.tagmangoCompletion("abandoned-" + i + "@example.com")).toList();
         List<Response> answers = bodies.parallelStream().map(body -> Webhooks.post("tagmango", body)).toList();
         long refused = answers.stream().filter(r -> r.statusCode() == 503).count();
         assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isIn(202, 503));
@@ -102,7 +95,7 @@ class AbandonedAcceptTest {
 
         // A sixth event, stored: one writer, in order, so whatever waited before it has been dealt with.
         // (The router's fan-outs share the slow writer, so it may take the vendor a retry or two.)
-        accepted(completion("after@example.com"));
+        accepted(Fixtures.tagmangoCompletion("after@example.com"));
         Set<String> stored = storedIds();
         for (int i = 0; i < bodies.size(); i++) {
             String id = idOf(bodies.get(i));

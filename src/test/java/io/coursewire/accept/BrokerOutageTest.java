@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.support.EventFiles;
@@ -47,21 +46,15 @@ class BrokerOutageTest {
         broker.start();
     }
 
-    private static String completion(String email) {
-        ObjectNode body = Fixtures.json("tagmango-course-completed.json");
-        body.put("email", email);
-        return Fixtures.write(body);
-    }
-
     @Test
     void brokerDownMeans503WithRetryAfterThenRecovery() throws Exception {
-        Webhooks.post("tagmango", completion("before@example.com")).then().statusCode(202);
+        Webhooks.post("tagmango", Fixtures.tagmangoCompletion("before@example.com")).then().statusCode(202);
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
 
         broker.stop();
 
-        Webhooks.post("tagmango", completion("during@example.com")).then()
+        Webhooks.post("tagmango", Fixtures.tagmangoCompletion("during@example.com")).then()
                 .statusCode(503)
                 .contentType("application/problem+json")
                 .header("Retry-After", notNullValue())
@@ -73,7 +66,7 @@ class BrokerOutageTest {
 
         // The vendor's retry of the refused event now succeeds, as a first accept, and is routed.
         String id = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Webhooks.post("tagmango", completion("during@example.com")), r -> r.statusCode() == 202)
+                .until(() -> Webhooks.post("tagmango", Fixtures.tagmangoCompletion("during@example.com")), r -> r.statusCode() == 202)
                 .then().body("duplicate", equalTo(false)).extract().path("id");
         EventFiles.archive().awaitEvent(id);
         given().get("/q/health/ready").then().statusCode(200);

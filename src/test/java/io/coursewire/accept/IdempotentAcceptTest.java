@@ -48,15 +48,9 @@ class IdempotentAcceptTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> events().getMessageCount() == 0 && events().getDeliveringCount() == 0);
     }
 
-    private static String uniqueCompletion(String email) {
-        ObjectNode body = Fixtures.json("tagmango-course-completed.json");
-        body.put("email", email);
-        return Fixtures.write(body);
-    }
-
     @Test
     void aRetryIsAcknowledgedAsDuplicateAndEnqueuedOnce() throws Exception {
-        String body = uniqueCompletion("retry@example.com");
+        String body = Fixtures.tagmangoCompletion("retry@example.com");
         long addedBefore = events().getMessagesAdded();
 
         String id = Webhooks.post("tagmango", body).then().statusCode(202).body("duplicate", equalTo(false)).extract().path("id");
@@ -74,7 +68,7 @@ class IdempotentAcceptTest {
 
     @Test
     void concurrentRetriesGetOneFirstAcceptAndTheRestDuplicates() throws Exception {
-        String body = uniqueCompletion("stampede@example.com");
+        String body = Fixtures.tagmangoCompletion("stampede@example.com");
         long addedBefore = events().getMessagesAdded();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
@@ -102,7 +96,7 @@ class IdempotentAcceptTest {
 
     @Test
     void theSameVendorEventChangedIsANewEvent() {
-        String first = Webhooks.post("tagmango", uniqueCompletion("change@example.com"))
+        String first = Webhooks.post("tagmango", Fixtures.tagmangoCompletion("change@example.com"))
                 .then().statusCode(202).extract().path("id");
         ObjectNode later = Fixtures.json("tagmango-course-completed.json");
         later.put("email", "change@example.com");

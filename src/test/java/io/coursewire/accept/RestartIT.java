@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.coursewire.support.EventFiles;
 import io.coursewire.support.Fixtures;
@@ -46,12 +45,6 @@ class RestartIT {
                 "coursewire.delivery.consumers", "1");
     }
 
-    private static String completion(String email) {
-        ObjectNode body = Fixtures.json("tagmango-course-completed.json");
-        body.put("email", email);
-        return Fixtures.write(body);
-    }
-
     private static JsonNode postTagMango(ServiceProcess service, String body) throws Exception {
         var response = service.post("/webhooks/tagmango?token=tagmango-demo-secret", "application/json", Map.of(), body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
@@ -60,7 +53,7 @@ class RestartIT {
 
     @Test
     void aRetryAfterARestartIsStillADuplicateAndStillOneFile() throws Exception {
-        String body = completion("restart@example.com");
+        String body = Fixtures.tagmangoCompletion("restart@example.com");
         String id;
         Object inode;
         try (ServiceProcess service = new ServiceProcess(dataDir, properties).start()) {
@@ -76,7 +69,7 @@ class RestartIT {
             assertThat(retry.path("id").asText()).isEqualTo(id);
             assertThat(retry.path("duplicate").asBoolean()).isTrue();
 
-            String sentinel = postTagMango(service, completion("sentinel@example.com")).path("id").asText();
+            String sentinel = postTagMango(service, Fixtures.tagmangoCompletion("sentinel@example.com")).path("id").asText();
             files.awaitEvent(sentinel);
             assertThat(files.filesOf(id)).hasSize(1);
             assertThat(Files.readAttributes(files.filesOf(id).get(0), BasicFileAttributes.class).fileKey())
@@ -86,7 +79,7 @@ class RestartIT {
 
     @Test
     void anAcknowledgedEventSurvivesKill9AndIsRoutedOnce() throws Exception {
-        String body = completion("kill9@example.com");
+        String body = Fixtures.tagmangoCompletion("kill9@example.com");
         String id;
         try (ServiceProcess service = new ServiceProcess(dataDir, properties).start()) {
             id = postTagMango(service, body).path("id").asText();
@@ -99,7 +92,7 @@ class RestartIT {
             JsonNode retry = postTagMango(service, body);
             assertThat(retry.path("id").asText()).isEqualTo(id);
             assertThat(retry.path("duplicate").asBoolean()).isTrue();
-            String sentinel = postTagMango(service, completion("after-kill@example.com")).path("id").asText();
+            String sentinel = postTagMango(service, Fixtures.tagmangoCompletion("after-kill@example.com")).path("id").asText();
             files.awaitEvent(sentinel);
             assertThat(files.filesOf(id)).hasSize(1);
         }
@@ -120,7 +113,7 @@ class RestartIT {
                     for (int i = 0; i < 2_000; i++) {
                         try {
                             var r = service.post("/webhooks/tagmango?token=tagmango-demo-secret", "application/json", Map.of(),
-                                    completion("load-" + n.incrementAndGet() + "@example.com"));
+                                    Fixtures.tagmangoCompletion("load-" + n.incrementAndGet() + "@example.com"));
                             if (r.statusCode() == 202) {
                                 accepted.add(JSON.readTree(r.body()).path("id").asText());
                             } else {

@@ -26,7 +26,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
@@ -90,7 +89,7 @@ class DeliveryCrashIT {
         try (ServiceProcess service = new ServiceProcess(dataDir, properties).start()) {
             ExecutorService senders = Executors.newFixedThreadPool(16);
             for (int i = 0; i < EVENTS; i++) {
-                String body = completion("crash-" + i + "@example.com");
+                String body = Fixtures.tagmangoCompletion("crash-" + i + "@example.com");
                 senders.submit(() -> {
                     try {
                         var response = service.post("/webhooks/tagmango?token=tagmango-demo-secret", "application/json", Map.of(), body);
@@ -144,7 +143,7 @@ class DeliveryCrashIT {
         try (ServiceProcess service = new ServiceProcess(dataDir, properties).start()) {
             ExecutorService senders = Executors.newFixedThreadPool(4);
             for (int i = 0; i < EVENTS; i++) {
-                String body = completion("gone-" + i + "@example.com");
+                String body = Fixtures.tagmangoCompletion("gone-" + i + "@example.com");
                 senders.submit(() -> service.post("/webhooks/tagmango?token=tagmango-demo-secret", "application/json", Map.of(), body));
             }
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
@@ -160,12 +159,6 @@ class DeliveryCrashIT {
             System.out.printf("dead letters: %d listed before the kill, %d after the restart%n", listed.size(), after.size());
             assertThat(after).containsAll(listed);
         }
-    }
-
-    private static String completion(String email) {
-        ObjectNode body = Fixtures.json("tagmango-course-completed.json");
-        body.put("email", email);
-        return Fixtures.write(body);
     }
 
 }

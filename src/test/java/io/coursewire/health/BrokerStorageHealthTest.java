@@ -17,7 +17,6 @@ import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.support.EventFiles;
@@ -115,8 +114,6 @@ class BrokerStorageHealthTest {
     }
 
     private static Response post(String email) {
-        ObjectNode body = Fixtures.json("tagmango-course-completed.json");
-        body.put("email", email);
-        return Webhooks.post("tagmango", Fixtures.write(body));
+        return Webhooks.post("tagmango", Fixtures.tagmangoCompletion(email));
     }
 }

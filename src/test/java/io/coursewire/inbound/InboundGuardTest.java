@@ -61,12 +61,6 @@ class InboundGuardTest {
         return headers;
     }
 
-    private static String tagmango(String email) {
-        ObjectNode body = Fixtures.json("tagmango-course-completed.json");
-        body.put("email", email);
-        return Fixtures.write(body);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = { "zapnito", "toolzz", "digitalchalk", "tagmango", "thinkific" })
     void withoutACredentialTheBodyIsNeverRead(String vendor) throws IOException {
@@ -160,7 +154,7 @@ class InboundGuardTest {
             stalled.body("{\"email\":\"".getBytes(StandardCharsets.US_ASCII));
             assertThat(stalled.response(Duration.ofMillis(200))).isNull();
 
-            byte[] body = tagmango("budget@example.com").getBytes(StandardCharsets.UTF_8);
+            byte[] body = Fixtures.tagmangoCompletion("budget@example.com").getBytes(StandardCharsets.UTF_8);
             byte[] padded = new byte[8 * 1024];
             java.util.Arrays.fill(padded, (byte) ' ');
             System.arraycopy(body, 0, padded, 0, body.length);
@@ -195,12 +189,12 @@ class InboundGuardTest {
             assertThat(response.status()).isEqualTo(503);
             assertThat(client.closedWithin(PROMPTLY)).isTrue();
         }
-        Webhooks.post("tagmango", tagmango("after-chunked@example.com")).then().statusCode(202);
+        Webhooks.post("tagmango", Fixtures.tagmangoCompletion("after-chunked@example.com")).then().statusCode(202);
     }
 
     @Test
     void expectContinueIsOnlyAnsweredForAuthenticSenders() throws IOException {
-        byte[] body = tagmango("expect@example.com").getBytes(StandardCharsets.UTF_8);
+        byte[] body = Fixtures.tagmangoCompletion("expect@example.com").getBytes(StandardCharsets.UTF_8);
         try (RawHttp refused = connect()) {
             refused.head("POST", "/webhooks/tagmango?token=wrong",
                     headers("Content-Length", Integer.toString(body.length), "Expect", "100-continue"));

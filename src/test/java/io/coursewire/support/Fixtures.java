@@ -37,6 +37,13 @@ public final class Fixtures {
         }
     }
 
+    /** TagMango's sample completion for another learner: a new vendor event for each email. */
+    public static String tagmangoCompletion(String email) {
+        ObjectNode body = json("tagmango-course-completed.json");
+        body.put("email", email);
+        return write(body);
+    }
+
     public static String write(JsonNode node) {
         try {
             return JSON.writeValueAsString(node);
