@@ -1,9 +1,11 @@
 package io.coursewire.admin;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.coursewire.eventlog.DurableCommit;
+import io.coursewire.eventlog.EventLog;
 
 /** The reads (and the one update) behind the admin API, in portable SQL for H2 and PostgreSQL. */
 @Singleton
@@ -100,15 +103,9 @@ public class AdminQueries {
     /** The event from the event log, or else from a dead letter that carries it. */
     public Optional<StoredEvent> event(String id) throws SQLException {
         try (Connection c = db.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, accepted_at, vendor, type, event_time, routed_at, payload FROM event WHERE id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return Optional.of(new StoredEvent(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), instant(rs, 5),
-                                instant(rs, 6), rs.getString(7)));
-                    }
-                }
+            Optional<StoredEvent> logged = fromEventLog(c, id);
+            if (logged.isPresent()) {
+                return logged;
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT event_accepted_at, payload FROM dead_letter WHERE event_id = ? ORDER BY id DESC")) {
@@ -120,6 +117,38 @@ public class AdminQueries {
                 }
             }
         }
+    }
+
+    /**
+     * The event's first row in the log (an event the broker redelivered to the router after a crash
+     * may be logged twice): the candidates from the index alone, then each candidate's row.
+     */
+    private static Optional<StoredEvent> fromEventLog(Connection c, String id) throws SQLException {
+        long key = EventLog.idKey(id);
+        List<Long> candidates = new ArrayList<>(1);
+        try (PreparedStatement ps = c.prepareStatement(EventLog.CANDIDATES)) {
+            ps.setShort(1, (short) EventLog.idBucket(key));
+            ps.setLong(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(rs.getLong(1));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, accepted_at, vendor, type, event_time, routed_at, payload FROM event_log WHERE seq = ?")) {
+            for (long seq : candidates) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && id.equals(rs.getString(1))) {
+                        return Optional.of(new StoredEvent(id, rs.getLong(2), rs.getString(3), rs.getString(4),
+                                EventLog.fromMicros(rs.getLong(5)).toString(), Instant.ofEpochMilli(rs.getLong(6)).toString(),
+                                new String(rs.getBytes(7), StandardCharsets.UTF_8)));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Each target's attempts for the event, in order. */

@@ -5,8 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,10 +14,18 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.coursewire.canonical.EventIds;
+
 /**
  * The record of every routed event (id, vendor, type, time, the canonical JSON), kept in the
  * database so it survives restarts and operators can inspect it. Plain JDBC with portable SQL: the
  * same statements run on H2 and PostgreSQL.
+ *
+ * <p>Append-only ({@code event_log}, see {@code db.migration.V4__lean_event_log}): rows and their
+ * lookup index are ordered by arrival, the index within each of 1,024 buckets of the id
+ * ({@link #idBucket}), so no insert lands at a random place in a B-tree. Rows carry the canonical JSON
+ * as the bytes the broker delivered, with times as epoch numbers: recording an event copies and
+ * converts nothing.
  *
  * <p>Writes are batched ({@link BatchedInserts}) so the routing stage never waits on the database.
  * The log is a record, not the guarantee: an event is durable in the broker before it is routed, and
@@ -28,10 +34,13 @@ import jakarta.inject.Singleton;
 @Singleton
 public class EventLog {
 
-    private static final String INSERT =
-            "INSERT INTO event (id, vendor, type, event_time, accepted_at, routed_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    public static final String INSERT =
+            "INSERT INTO event_log (id_bucket, id_key, id, vendor, type, event_time, accepted_at, routed_at, payload)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The rows whose id may be the one sought: read from the index alone ({@code event_log_by_id} holds both columns). */
+    public static final String CANDIDATES = "SELECT seq FROM event_log WHERE id_bucket = ? AND id_key = ? ORDER BY seq";
 
-    private record Row(String id, String vendor, String type, Instant time, long acceptedAt, Instant routedAt, String json) {
+    private record Row(String id, String vendor, String type, long timeMicros, long acceptedAt, long routedAt, byte[] json) {
     }
 
     private final DataSource dataSource;
@@ -48,14 +57,32 @@ public class EventLog {
      * are recorded under); a redelivered event that is already recorded is left as it is.
      */
     public void record(String id, String vendor, String type, Instant time, long acceptedAt, byte[] json) throws InterruptedException {
-        rows.add(new Row(id, vendor, type, time, acceptedAt, Instant.now(), new String(json, java.nio.charset.StandardCharsets.UTF_8)));
+        rows.add(new Row(id, vendor, type, micros(time), acceptedAt, System.currentTimeMillis(), json));
+    }
+
+    /** What the log is searched by: the first 64 bits of the id ({@link EventIds#bits}). */
+    public static long idKey(String id) {
+        return EventIds.bits(id).hi();
+    }
+
+    /** One of 1,024 buckets: the top 10 bits of the key. */
+    public static int idBucket(long idKey) {
+        return (int) (idKey >>> 54);
+    }
+
+    public static long micros(Instant time) {
+        return Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1_000);
+    }
+
+    public static Instant fromMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 
     /** The ids of the most recently routed events, newest first. */
     public List<String> recentIds(int limit) {
         List<String> ids = new ArrayList<>(Math.min(limit, 1 << 16));
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT id FROM event ORDER BY seq DESC")) {
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM event_log ORDER BY seq DESC")) {
             ps.setMaxRows(limit);
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
@@ -75,12 +102,21 @@ public class EventLog {
     }
 
     private static void bind(PreparedStatement ps, Row row) throws SQLException {
-        ps.setString(1, row.id());
-        ps.setString(2, row.vendor());
-        ps.setString(3, row.type());
-        ps.setObject(4, OffsetDateTime.ofInstant(row.time(), ZoneOffset.UTC));
-        ps.setLong(5, row.acceptedAt());
-        ps.setObject(6, OffsetDateTime.ofInstant(row.routedAt(), ZoneOffset.UTC));
-        ps.setString(7, row.json());
+        bind(ps, row.id(), row.vendor(), row.type(), row.timeMicros(), row.acceptedAt(), row.routedAt(), row.json());
+    }
+
+    /** Sets the parameters of {@link #INSERT}; the schema migration that fills the log from older rows uses it too. */
+    public static void bind(PreparedStatement ps, String id, String vendor, String type, long timeMicros, long acceptedAt, long routedAt,
+            byte[] json) throws SQLException {
+        long key = idKey(id);
+        ps.setShort(1, (short) idBucket(key));
+        ps.setLong(2, key);
+        ps.setString(3, id);
+        ps.setString(4, vendor);
+        ps.setString(5, type);
+        ps.setLong(6, timeMicros);
+        ps.setLong(7, acceptedAt);
+        ps.setLong(8, routedAt);
+        ps.setBytes(9, json);
     }
 }

@@ -20,7 +20,7 @@ class EventLogTest {
         Flyway.configure().dataSource(db).load().migrate();
         EventLog log = new EventLog(db);
 
-        String tooLarge = "{\"data\":\"" + "x".repeat(1_048_576) + "\"}"; // payload is VARCHAR(1048576)
+        String tooLarge = "{\"data\":\"" + "x".repeat(1_048_576) + "\"}"; // payload is VARBINARY(1048576)
         for (int i = 0; i < 300; i++) {
             String json = i == 150 ? tooLarge : "{\"n\":" + i + "}";
             log.record(id(i), "tagmango", "course.completed", Instant.parse("2026-11-20T18:30:00Z"), 1_700_000_000_000L + i,
