@@ -6,6 +6,7 @@
 #   bench/ingest.sh                 # build, then run
 #   SKIP_BUILD=1 bench/ingest.sh    # reuse target/quarkus-app
 #   DURATION=10s CONNECTIONS=64 THREADS=2 PORT=18080 bench/ingest.sh
+#   PROFILE=1 bench/ingest.sh       # also print the service's CPU by thread during the durable run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -77,7 +78,9 @@ run_wrk warm-bare "$bare_url" "$WARMUP"
 c0=$(cpu_ticks); run_wrk bare "$bare_url" "$DURATION"; bare_cpu=$(( $(cpu_ticks) - c0 ))
 echo "durable accept: warm-up $WARMUP, then $DURATION measured..." >&2
 run_wrk warm-durable "$durable_url" "$WARMUP"
+if [ -n "${PROFILE:-}" ]; then bench/thread-cpu.sh "$pid" "${DURATION%s}" > "$work/threads.txt" & profiler=$!; fi
 c0=$(cpu_ticks); run_wrk durable "$durable_url" "$DURATION"; dur_cpu=$(( $(cpu_ticks) - c0 ))
+if [ -n "${PROFILE:-}" ]; then wait "$profiler"; fi
 
 read -r bare_rps bare_p99 bare_non2xx bare_err < <(summarize "$work/bare.txt")
 read -r dur_rps dur_p99 dur_non2xx dur_err < <(summarize "$work/durable.txt")
@@ -95,4 +98,5 @@ ratio=$(awk -v a="$dur_rps" -v b="$bare_rps" 'BEGIN {printf "%.3f", a/b}')
 echo
 echo "durable / bare ratio: $ratio   (bar: >= 0.10, durable p99 < 50 ms, zero non-2xx)"
 echo "service peak RSS: $((rss_kb / 1024)) MiB"
+if [ -n "${PROFILE:-}" ]; then echo; echo "service CPU by thread during the measured durable run:"; cat "$work/threads.txt"; fi
 if [ -n "${VERBOSE:-}" ]; then cat "$work/bare.txt" "$work/durable.txt"; fi

@@ -84,7 +84,7 @@ public class EventLog {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT id FROM event_log ORDER BY seq DESC")) {
             ps.setMaxRows(limit);
-            ps.setFetchSize(1000);
+            ps.setFetchSize(Math.min(limit, 1000)); // JDBC refuses a fetch size above the row limit
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
