@@ -1,5 +1,6 @@
 package db.migration;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,12 +25,16 @@ import io.coursewire.eventlog.EventLog;
  * as its UTF-8 bytes, as the broker hands them over: nothing is converted on the way in.
  *
  * <p>No UNIQUE constraint: an event the broker redelivers to the router after a crash may be logged
- * twice; readers take its first row. A Java migration because the id key is computed here exactly as
- * the application computes it, on H2 and PostgreSQL alike.
+ * twice; readers take its first row. A Java migration because the id key and bucket are computed here
+ * exactly as the application computes them ({@link EventLog#idKey}, {@link EventLog#idBucket}), on H2
+ * and PostgreSQL alike.
  */
 public class V4__lean_event_log extends BaseJavaMigration {
 
     private static final int BATCH = 500;
+    /** The insert as of this version, kept here: a later change to EventLog's must not change what V4 did. */
+    private static final String INSERT = "INSERT INTO event_log (id_bucket, id_key, id, vendor, type, event_time, accepted_at, routed_at,"
+            + " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     @Override
     public void migrate(Context context) throws SQLException {
@@ -59,7 +64,7 @@ public class V4__lean_event_log extends BaseJavaMigration {
     private static void copyLegacyRows(Connection c) throws SQLException {
         try (PreparedStatement read = c.prepareStatement(
                 "SELECT id, accepted_at, vendor, type, event_time, routed_at, payload FROM event ORDER BY seq");
-                PreparedStatement write = c.prepareStatement(EventLog.INSERT)) {
+                PreparedStatement write = c.prepareStatement(INSERT)) {
             read.setFetchSize(BATCH);
             int pending = 0;
             try (ResultSet rs = read.executeQuery()) {
@@ -70,8 +75,16 @@ public class V4__lean_event_log extends BaseJavaMigration {
                     if (rs.wasNull()) {
                         acceptedAt = routedAt.toInstant().toEpochMilli();
                     }
-                    EventLog.bind(write, id, rs.getString(3), rs.getString(4), EventLog.micros(rs.getObject(5, OffsetDateTime.class).toInstant()),
-                            acceptedAt, routedAt.toInstant().toEpochMilli(), rs.getString(7).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    long key = EventLog.idKey(id);
+                    write.setShort(1, (short) EventLog.idBucket(key));
+                    write.setLong(2, key);
+                    write.setString(3, id);
+                    write.setString(4, rs.getString(3));
+                    write.setString(5, rs.getString(4));
+                    write.setLong(6, EventLog.micros(rs.getObject(5, OffsetDateTime.class).toInstant()));
+                    write.setLong(7, acceptedAt);
+                    write.setLong(8, routedAt.toInstant().toEpochMilli());
+                    write.setBytes(9, rs.getString(7).getBytes(StandardCharsets.UTF_8));
                     write.addBatch();
                     if (++pending == BATCH) {
                         write.executeBatch();

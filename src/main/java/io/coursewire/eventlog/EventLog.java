@@ -34,7 +34,7 @@ import io.coursewire.canonical.EventIds;
 @Singleton
 public class EventLog {
 
-    public static final String INSERT =
+    private static final String INSERT =
             "INSERT INTO event_log (id_bucket, id_key, id, vendor, type, event_time, accepted_at, routed_at, payload)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** The rows whose id may be the one sought: read from the index alone ({@code event_log_by_id} holds both columns). */
@@ -54,7 +54,8 @@ public class EventLog {
 
     /**
      * Records a routed event ({@code acceptedAt}: epoch millis of its 202, the key its delivery attempts
-     * are recorded under); a redelivered event that is already recorded is left as it is.
+     * are recorded under). An event the broker redelivers to the router is recorded again; readers
+     * take its first row.
      */
     public void record(String id, String vendor, String type, Instant time, long acceptedAt, byte[] json) throws InterruptedException {
         rows.add(new Row(id, vendor, type, micros(time), acceptedAt, System.currentTimeMillis(), json));
@@ -105,8 +106,7 @@ public class EventLog {
         bind(ps, row.id(), row.vendor(), row.type(), row.timeMicros(), row.acceptedAt(), row.routedAt(), row.json());
     }
 
-    /** Sets the parameters of {@link #INSERT}; the schema migration that fills the log from older rows uses it too. */
-    public static void bind(PreparedStatement ps, String id, String vendor, String type, long timeMicros, long acceptedAt, long routedAt,
+    private static void bind(PreparedStatement ps, String id, String vendor, String type, long timeMicros, long acceptedAt, long routedAt,
             byte[] json) throws SQLException {
         long key = idKey(id);
         ps.setShort(1, (short) idBucket(key));
