@@ -35,26 +35,16 @@ CAP=${CAP:-120}
 PORT=${PORT:-18090}
 SINK_PORT=${SINK_PORT:-19001}
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
-# As the README starts the service: glibc keeps at most two malloc arenas, and gives blocks of 32 KB
-# and more (the C2 compiler's arenas) straight back to the OS when they are freed.
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-32768}
+# shellcheck source=bench/common.sh
+. bench/common.sh
 HARNESS_OPTS=${HARNESS_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
 
-if [[ " $SCENARIOS " == *" wrk4 "* ]] && ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)" >&2
-  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+if [[ " $SCENARIOS " == *" wrk4 "* ]]; then
+  need_wrk
 fi
-if [ -z "${SKIP_BUILD:-}" ]; then
-  ./mvnw -q package -DskipTests
-fi
-for p in "$PORT" "$SINK_PORT"; do
-  if curl -s -o /dev/null "http://127.0.0.1:$p/"; then
-    echo "port $p is already in use; stop what listens there or set PORT / SINK_PORT" >&2
-    exit 1
-  fi
-done
+build_unless_skipped
+require_free_ports "PORT / SINK_PORT" "$PORT" "$SINK_PORT"
 
 work=$(mktemp -d)
 pid=

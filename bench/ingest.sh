@@ -16,23 +16,13 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18080}
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
-# As the README starts the service: glibc keeps at most two malloc arenas, and gives blocks of 32 KB
-# and more (the C2 compiler's arenas) straight back to the OS when they are freed.
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-32768}
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)" >&2
-  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
-fi
-if [ -z "${SKIP_BUILD:-}" ]; then
-  ./mvnw -q package -DskipTests
-fi
+need_wrk
+build_unless_skipped
 
-if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
-  echo "port $PORT is already in use; stop what listens there or set PORT" >&2
-  exit 1
-fi
+require_free_ports PORT "$PORT"
 
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT

@@ -29,17 +29,12 @@ NODE_RED_VERSION=4.1.7
 NODE_RED_DIR=${NODE_RED_DIR:-$HOME/.cache/coursewire-bench/node-red-$NODE_RED_VERSION}
 NODE=${NODE:-node}
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
-# As the README starts the service: glibc keeps at most two malloc arenas, and gives blocks of 32 KB
-# and more (the C2 compiler's arenas) straight back to the OS when they are freed.
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-32768}
+# shellcheck source=bench/common.sh
+. bench/common.sh
 token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
 export COURSEWIRE_SOURCES_TAGMANGO_SECRET=$token # both Coursewire and the Node-RED flow read it
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)" >&2
-  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
-fi
+need_wrk
 if ! "$NODE" -e 'process.exit(+process.versions.node.split(".")[0] >= 18 ? 0 : 1)' 2>/dev/null; then
   echo "Node-RED $NODE_RED_VERSION needs Node.js 18 or later; set NODE" >&2
   exit 1
@@ -50,16 +45,9 @@ if [ "$("$NODE" -p "require('$NODE_RED_DIR/node_modules/node-red/package.json').
   mkdir -p "$NODE_RED_DIR"
   (cd "$NODE_RED_DIR" && npm install --no-audit --no-fund --loglevel=error "node-red@$NODE_RED_VERSION" >&2)
 fi
-if [ -z "${SKIP_BUILD:-}" ]; then
-  ./mvnw -q package -DskipTests
-fi
+build_unless_skipped
 
-for p in "$PORT" "$NODE_RED_PORT"; do
-  if curl -s -o /dev/null "http://127.0.0.1:$p/"; then
-    echo "port $p is already in use; stop what listens there or set PORT / NODE_RED_PORT" >&2
-    exit 1
-  fi
-done
+require_free_ports "PORT / NODE_RED_PORT" "$PORT" "$NODE_RED_PORT"
 
 work=$(mktemp -d)
 pid=

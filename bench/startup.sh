@@ -29,27 +29,19 @@ READY_CAP=${READY_CAP:-180}   # seconds a start may take before the script gives
 DRAIN_CAP=${DRAIN_CAP:-1800}  # seconds the router may take to drain the events queue after the load
 POPULATED_DIR=${POPULATED_DIR:-}
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
-# As the README starts the service: glibc keeps at most two malloc arenas, and gives blocks of 32 KB
-# and more (the C2 compiler's arenas) straight back to the OS when they are freed.
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-32768}
+# shellcheck source=bench/common.sh
+. bench/common.sh
 token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
 base="http://127.0.0.1:$PORT"
 
 if [ -n "$POPULATED_DIR" ]; then
   POPULATED_DIR=$(cd "$POPULATED_DIR" && pwd)
   [ -d "$POPULATED_DIR/db" ] || { echo "POPULATED_DIR=$POPULATED_DIR has no db/: pass the data dir itself" >&2; exit 2; }
-elif ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)" >&2
-  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+else
+  need_wrk
 fi
-if [ -z "${SKIP_BUILD:-}" ]; then
-  ./mvnw -q package -DskipTests
-fi
-if curl -s -o /dev/null "$base/"; then
-  echo "port $PORT is already in use; stop what listens there or set PORT" >&2
-  exit 1
-fi
+build_unless_skipped
+require_free_ports PORT "$PORT"
 
 work=$(mktemp -d)
 pid=
