@@ -147,10 +147,10 @@ public interface CoursewireConfig {
 
     interface Routing {
         /**
-         * Concurrent consumers of the events channel. Each waits for its event's fan-out to be on disk,
-         * so this bounds how many fan-outs share one journal commit: it is sized for the fsync, not the CPU.
+         * Router sessions on the events channel. Each takes the events waiting in batches and commits a
+         * batch's deliveries and acknowledgements at once, so a few cover what the journal can take.
          */
-        @WithDefault("16")
+        @WithDefault("2")
         int consumers();
     }
 

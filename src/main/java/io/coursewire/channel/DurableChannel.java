@@ -153,6 +153,29 @@ public class DurableChannel {
         return stored;
     }
 
+    /**
+     * Starts {@code sessions} transacted batch consumers of {@code queue} (threads named after
+     * {@code name}); what the handler stores for a batch is committed with its acknowledgement.
+     */
+    public <T> TransactionalBatchConsumer<T> consume(String name, String queue, int sessions, TransactionalBatchConsumer.Handler<T> handler) {
+        return new TransactionalBatchConsumer<>(name, queue, sessions, locator, this, handler, 2 * config.ingest().acceptTimeout().toMillis());
+    }
+
+    /** The broker message for one outgoing message, persistent, created on {@code session}. */
+    static ClientMessage toMessage(ClientSession session, Outgoing m) {
+        ClientMessage message = session.createMessage(Message.BYTES_TYPE, true);
+        message.getBodyBuffer().writeBytes(m.body());
+        if (m.duplicateId() != null) {
+            // As UTF-8 bytes, so the broker's journalled id cache can be read back as event ids.
+            message.putBytesProperty(Message.HDR_DUPLICATE_DETECTION_ID, m.duplicateId().getBytes(StandardCharsets.UTF_8));
+        }
+        m.properties().forEach(message::putObjectProperty);
+        if (m.deliverAt() > 0) {
+            message.putLongProperty(Message.HDR_SCHEDULED_DELIVERY_TIME, m.deliverAt());
+        }
+        return message;
+    }
+
     /** Messages waiting for a writer, in bytes (the queue is bounded by {@link #MAX_QUEUED_BYTES}). */
     public long waitingBytes() {
         return queuedBytes.get();
@@ -319,17 +342,7 @@ public class DurableChannel {
         }
 
         private ClientMessage message(Outgoing m) {
-            ClientMessage message = session.createMessage(Message.BYTES_TYPE, true);
-            message.getBodyBuffer().writeBytes(m.body());
-            if (m.duplicateId() != null) {
-                // As UTF-8 bytes, so the broker's journalled id cache can be read back as event ids.
-                message.putBytesProperty(Message.HDR_DUPLICATE_DETECTION_ID, m.duplicateId().getBytes(StandardCharsets.UTF_8));
-            }
-            m.properties().forEach(message::putObjectProperty);
-            if (m.deliverAt() > 0) {
-                message.putLongProperty(Message.HDR_SCHEDULED_DELIVERY_TIME, m.deliverAt());
-            }
-            return message;
+            return toMessage(session, m);
         }
 
         private void open() throws Exception {

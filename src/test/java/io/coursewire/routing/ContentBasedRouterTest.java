@@ -3,20 +3,33 @@ package io.coursewire.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.core.filter.impl.FilterImpl;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.coursewire.channel.Channels;
+import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.support.EventFiles;
 import io.coursewire.support.Fixtures;
 import io.coursewire.support.Webhooks;
@@ -50,6 +63,8 @@ class ContentBasedRouterTest {
 
     @Inject
     CamelContext camel;
+    @Inject
+    EmbeddedBroker broker;
 
     @Test
     void filtersSendEachEventOnlyWhereEveryConditionHolds() {
@@ -69,6 +84,42 @@ class ContentBasedRouterTest {
         assertThat(completions.filesOf(completedId)).hasSize(1);
         assertThat(completions.filesOf(progressedId)).as("types filter").isEmpty();
         assertThat(EventFiles.archive().filesOf(progressedId)).as("unfiltered archive").hasSize(1);
+    }
+
+    @Test
+    void aMessageThatIsNotAnEventHoldsUpNoOtherEvent() throws Exception {
+        // Something that is not a canonical event on the events channel (written by hand, or by a broken
+        // version): the router fails on it again and again, and the broker redelivers it with backoff.
+        try (ServerLocator locator = ActiveMQClient.createServerLocator("vm://0");
+                ClientSessionFactory factory = locator.createSessionFactory();
+                ClientSession session = factory.createSession()) {
+            ClientMessage poison = session.createMessage(Message.BYTES_TYPE, true);
+            poison.getBodyBuffer().writeBytes("not an event".getBytes(StandardCharsets.UTF_8));
+            poison.putBooleanProperty("poison", true);
+            session.createProducer(Channels.EVENTS).send(poison);
+        }
+        try {
+            // Failed once: handed back to the broker, which holds it for its redelivery delay.
+            await().atMost(Duration.ofSeconds(20)).until(() -> events().getScheduledCount() >= 1);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ObjectNode progressed = Fixtures.json("zapnito-course-participation-updated.json");
+                progressed.put("user_id", 700 + i);
+                ids.add(Webhooks.post("zapnito", Fixtures.write(progressed)).then().statusCode(202).extract().path("id"));
+            }
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                for (String id : ids) {
+                    assertThat(EventFiles.archive().filesOf(id)).as("delivered past the broken message").hasSize(1);
+                }
+            });
+            assertThat(events().getMessageCount()).as("the broken message is still on the channel, retried").isEqualTo(1);
+        } finally {
+            events().deleteMatchingReferences(FilterImpl.createFilter("poison = TRUE"));
+        }
+    }
+
+    private org.apache.activemq.artemis.core.server.Queue events() {
+        return broker.server().locateQueue(SimpleString.of(Channels.EVENTS));
     }
 
     @Test
