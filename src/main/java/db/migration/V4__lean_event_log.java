@@ -18,7 +18,7 @@ import io.coursewire.eventlog.EventLog;
  * 36-character event id: ids are hashes, so every insert landed on a random page of that index, and
  * once the index outgrew H2's page cache each batch read and rewrote pages all over it (61% of the CPU
  * at saturation). {@code event_log} is ordered by arrival ({@code seq}), and so is its lookup index:
- * it is led by one of 1,024 buckets of the id ({@link EventLog#idBucket}), then by {@code seq}, so each
+ * it is led by one of 1,024 buckets of the id (its top 10 bits; V5 makes them 64), then by {@code seq}, so each
  * insert lands at the end of its bucket's run, and the 1,024 pages at those ends are all the index
  * needs in memory. A lookup reads its bucket's run (about one entry in 1,024, comparing the id's first
  * 64 bits in the index itself), then the row. Times are epoch numbers and the canonical JSON is kept
@@ -26,7 +26,7 @@ import io.coursewire.eventlog.EventLog;
  *
  * <p>No UNIQUE constraint: an event the broker redelivers to the router after a crash may be logged
  * twice; readers take its first row. A Java migration because the id key and bucket are computed here
- * exactly as the application computes them ({@link EventLog#idKey}, {@link EventLog#idBucket}), on H2
+ * as the application computes them ({@link EventLog#idKey}), on H2
  * and PostgreSQL alike.
  */
 public class V4__lean_event_log extends BaseJavaMigration {
@@ -76,7 +76,7 @@ public class V4__lean_event_log extends BaseJavaMigration {
                         acceptedAt = routedAt.toInstant().toEpochMilli();
                     }
                     long key = EventLog.idKey(id);
-                    write.setShort(1, (short) EventLog.idBucket(key));
+                    write.setShort(1, (short) (key >>> 54)); // V4's 1,024 buckets (V5 folds them into 64)
                     write.setLong(2, key);
                     write.setString(3, id);
                     write.setString(4, rs.getString(3));

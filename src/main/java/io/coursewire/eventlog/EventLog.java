@@ -22,7 +22,7 @@ import io.coursewire.canonical.EventIds;
  * same statements run on H2 and PostgreSQL.
  *
  * <p>Append-only ({@code event_log}, see {@code db.migration.V4__lean_event_log}): rows and their
- * lookup index are ordered by arrival, the index within each of 1,024 buckets of the id
+ * lookup index are ordered by arrival, the index within each of 64 buckets of the id
  * ({@link #idBucket}), so no insert lands at a random place in a B-tree. Rows carry the canonical JSON
  * as the bytes the broker delivered, with times as epoch numbers: recording an event copies and
  * converts nothing.
@@ -66,9 +66,14 @@ public class EventLog {
         return EventIds.bits(id).hi();
     }
 
-    /** One of 1,024 buckets: the top 10 bits of the key. */
+    /**
+     * One of 64 buckets: the top 6 bits of the key. Each bucket's end is a page H2 rewrites at every
+     * store; 1,024 of them (V4) outgrew its page cache, so each insert read pages back, and were a
+     * third of the bytes written per event (bench/README.md). A lookup reads one bucket's run of the
+     * index: about 16,000 entries at 1,000,000 events.
+     */
     public static int idBucket(long idKey) {
-        return (int) (idKey >>> 54);
+        return (int) (idKey >>> 58);
     }
 
     public static long micros(Instant time) {
