@@ -9,7 +9,8 @@ secs=$2
 # One pass over every thread's stat line: "tid (name) state ... utime stime ..."; the name may hold
 # spaces, so the fields are counted from the closing parenthesis.
 snap() {
-  cat /proc/"$pid"/task/*/stat 2>/dev/null | awk '{
+  # A thread may end between the glob and the read: cat then fails, and that is not an error here.
+  { cat /proc/"$pid"/task/*/stat 2>/dev/null || true; } | awk '{
     lp = index($0, "("); rp = match($0, /\) [A-Z] /)
     name = substr($0, lp + 1, rp - lp - 1)
     split(substr($0, rp + 2), f, " ")

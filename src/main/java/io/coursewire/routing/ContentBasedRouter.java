@@ -15,6 +15,7 @@ import io.coursewire.delivery.DeliveryRequest;
 import io.coursewire.eventlog.EventLog;
 import io.coursewire.targets.Target;
 import io.coursewire.targets.Targets;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -77,6 +78,11 @@ public class ContentBasedRouter implements TransactionalBatchConsumer.Handler<Co
             RoutedEvent e = r.event();
             eventLog.record(e.id(), e.vendor(), e.type(), e.time(), r.acceptedAt(), e.json());
         }
+    }
+
+    /** Stopped on shutdown, before the broker: a batch under way is committed or handed back first. */
+    void stopOnShutdown(@Observes ShutdownEvent stopping) throws InterruptedException {
+        stop();
     }
 
     @PreDestroy
