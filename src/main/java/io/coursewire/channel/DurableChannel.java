@@ -94,7 +94,9 @@ public class DurableChannel {
                 .setReconnectAttempts(0)
                 // A commit under way is waited for longer than a place in the queue: giving up on it would
                 // answer 503 for an event the broker may yet store.
-                .setCallTimeout(2 * config.ingest().acceptTimeout().toMillis());
+                .setCallTimeout(2 * config.ingest().acceptTimeout().toMillis())
+                // The router's sessions buffer this much each, as every consumer does (README "Configuration").
+                .setConsumerWindowSize((int) config.broker().consumerWindowSize().asLongValue());
         for (int i = 0; i < Math.max(1, config.ingest().producers()); i++) {
             Writer writer = new Writer("durable-channel-writer-" + i);
             writers.add(writer);

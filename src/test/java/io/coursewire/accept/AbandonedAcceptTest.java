@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -32,8 +33,8 @@ import io.restassured.response.Response;
 /**
  * A vendor told 503 has been told its event was not taken, and will send it again; so an accept whose
  * caller gave up waiting is dropped, not stored behind the vendor's back. Here the disk is slow on
- * purpose (the journal waits a second before each sync) and one writer commits: while it commits the
- * first event, others wait, time out after 600 ms, get their 503, and must never reach the broker.
+ * purpose (the journal syncs at most once a second) and one writer commits: while it waits for a sync,
+ * events wait for it, time out after 600 ms, get their 503, and must never reach the broker.
  */
 @QuarkusTest
 @TestProfile(AbandonedAcceptTest.SlowDisk.class)
@@ -83,18 +84,29 @@ class AbandonedAcceptTest {
     }
 
     @Test
-    void anAcceptWhoseCallerWasAnswered503IsNeverStored() {
-        // Five at once: the writer takes what has arrived (one or two) and holds it for the slow sync;
-        // the rest wait behind it, give up and are answered 503.
-        List<String> bodies = IntStream.range(0, 5).mapToObj(i -> Fixtures.tagmangoCompletion("abandoned-" + i + "@example.com")).toList();
-        List<Response> answers = bodies.parallelStream().map(body -> Webhooks.post("tagmango", body)).toList();
-        long refused = answers.stream().filter(r -> r.statusCode() == 503).count();
-        assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isIn(202, 503));
-        assertThat(refused).as("some waited behind the slow sync").isPositive();
+    void anAcceptWhoseCallerWasAnswered503IsNeverStored() throws Exception {
+        String queue = "coursewire.test.held";
+        channel.ensureQueue(queue);
+        List<String> bodies = List.of();
+        List<Response> answers = List.of();
+        // Five events sent while the writer waits for a sync: those it has not taken within 600 ms are
+        // answered 503. When the sync comes sooner than that (the journal's timer is not ours), again.
+        for (int round = 0; round < 5 && answers.stream().noneMatch(r -> r.statusCode() == 503); round++) {
+            // The writer is held: a commit has just been synced, so the next one waits for the next sync.
+            // (Sent until one is stored: what the other test left may still hold the writer.)
+            await().atMost(Duration.ofSeconds(30)).until(() -> channel.send(List.of(new DurableChannel.Outgoing(queue, null, new byte[1], Map.of(), 0)))
+                    .handle((ok, failure) -> failure == null).get(10, TimeUnit.SECONDS));
+            CompletableFuture<Void> holding = channel.send(List.of(new DurableChannel.Outgoing(queue, null, new byte[1], Map.of(), 0)));
+            int r = round;
+            bodies = IntStream.range(0, 5).mapToObj(i -> Fixtures.tagmangoCompletion("abandoned-" + r + "-" + i + "@example.com")).toList();
+            answers = bodies.parallelStream().map(body -> Webhooks.post("tagmango", body)).toList();
+            assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).isIn(202, 503));
+            holding.handle((ok, failure) -> null).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(answers).as("some waited behind the slow sync").anyMatch(r -> r.statusCode() == 503);
         answers.stream().filter(r -> r.statusCode() == 503).forEach(r -> assertThat(r.header("Retry-After")).isNotBlank());
 
         // A sixth event, stored: one writer, in order, so whatever waited before it has been dealt with.
-        // (The router's fan-outs share the slow writer, so it may take the vendor a retry or two.)
         accepted(Fixtures.tagmangoCompletion("after@example.com"));
         Set<String> stored = storedIds();
         for (int i = 0; i < bodies.size(); i++) {
