@@ -18,12 +18,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
-import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
-import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
@@ -237,9 +235,7 @@ public class DurableChannel {
 
     /** One transacted producer session, committing batches. */
     private final class Writer extends Thread {
-        private ClientSessionFactory factory;
-        private ClientSession session;
-        private ClientProducer producer;
+        private final TransactedSession tx = new TransactedSession(locator);
 
         Writer(String name) {
             super(name);
@@ -278,25 +274,25 @@ public class DurableChannel {
                     batch.clear();
                 }
             }
-            discard();
+            tx.discard();
         }
 
         private void commit(List<Pending> batch) {
             try {
-                open();
+                tx.open();
                 for (Pending p : batch) {
                     for (Outgoing m : p.messages()) {
-                        producer.send(SimpleString.of(m.address()), message(m));
+                        tx.send(m);
                     }
                 }
-                session.commit();
+                tx.session().commit();
                 batch.forEach(p -> p.stored().complete(null));
             } catch (ActiveMQDuplicateIdException duplicate) {
-                rollbackQuietly();
+                tx.rollbackQuietly();
                 batch.forEach(this::commitAlone);
             } catch (Exception e) {
                 LOG.debugf("durable batch of %d failed: %s", batch.size(), e.toString());
-                discard();
+                tx.discard();
                 batch.forEach(p -> p.stored().completeExceptionally(e));
             }
         }
@@ -311,74 +307,36 @@ public class DurableChannel {
                 commitEach(p.messages());
                 p.stored().complete(null);
             } catch (ActiveMQDuplicateIdException someStoredBefore) {
-                rollbackQuietly();
+                tx.rollbackQuietly();
                 try {
                     for (Outgoing m : p.messages()) {
                         commitEach(List.of(m));
                     }
                     p.stored().complete(null);
                 } catch (Exception e) {
-                    discard();
+                    tx.discard();
                     p.stored().completeExceptionally(e);
                 }
             } catch (Exception e) {
-                discard();
+                tx.discard();
                 p.stored().completeExceptionally(e);
             }
         }
 
         /** Sends and commits; a single message the broker already holds counts as stored. */
         private void commitEach(List<Outgoing> messages) throws Exception {
-            open();
+            tx.open();
             try {
                 for (Outgoing m : messages) {
-                    producer.send(SimpleString.of(m.address()), message(m));
+                    tx.send(m);
                 }
-                session.commit();
+                tx.session().commit();
             } catch (ActiveMQDuplicateIdException duplicate) {
                 if (messages.size() > 1) {
                     throw duplicate;
                 }
-                rollbackQuietly(); // the broker has it on disk from before
+                tx.rollbackQuietly(); // the broker has it on disk from before
             }
-        }
-
-        private ClientMessage message(Outgoing m) {
-            return toMessage(session, m);
-        }
-
-        private void open() throws Exception {
-            if (session != null && !session.isClosed() && factory != null && !factory.isClosed()) {
-                return;
-            }
-            discard();
-            factory = locator.createSessionFactory();
-            session = factory.createTransactedSession();
-            producer = session.createProducer();
-        }
-
-        private void rollbackQuietly() {
-            try {
-                session.rollback();
-            } catch (ActiveMQException e) {
-                discard();
-            }
-        }
-
-        private void discard() {
-            try {
-                if (session != null) {
-                    session.close();
-                }
-            } catch (Exception ignored) {
-                // already broken: nothing to release
-            }
-            if (factory != null) {
-                factory.close();
-            }
-            session = null;
-            producer = null;
-            factory = null;
         }
     }
 }

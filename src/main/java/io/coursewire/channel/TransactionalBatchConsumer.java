@@ -10,9 +10,6 @@ import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
-import org.apache.activemq.artemis.api.core.client.ClientProducer;
-import org.apache.activemq.artemis.api.core.client.ClientSession;
-import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.jboss.logging.Logger;
 
@@ -78,10 +75,8 @@ public final class TransactionalBatchConsumer<T> implements AutoCloseable {
     }
 
     private final class Session extends Thread {
-        private ClientSessionFactory factory;
-        private ClientSession session;
+        private final TransactedSession tx = new TransactedSession(locator);
         private ClientConsumer consumer;
-        private ClientProducer producer;
 
         Session(String name) {
             super(name);
@@ -108,7 +103,7 @@ public final class TransactionalBatchConsumer<T> implements AutoCloseable {
                 } catch (InterruptedException e) {
                     break;
                 } catch (Exception e) {
-                    rollbackQuietly();
+                    tx.rollbackQuietly();
                     if (!running) {
                         break; // shutting down underneath: the broker redelivers what was not committed
                     }
@@ -125,7 +120,7 @@ public final class TransactionalBatchConsumer<T> implements AutoCloseable {
                     received.clear();
                 }
             }
-            discard();
+            tx.discard();
         }
 
         /**
@@ -161,11 +156,11 @@ public final class TransactionalBatchConsumer<T> implements AutoCloseable {
                 channel.send(toStore).get(storeTimeoutMillis, TimeUnit.MILLISECONDS);
             } else {
                 for (DurableChannel.Outgoing o : toStore) {
-                    producer.send(SimpleString.of(o.address()), DurableChannel.toMessage(session, o));
+                    tx.send(o);
                 }
             }
             messages.get(messages.size() - 1).acknowledge();
-            session.commit();
+            tx.session().commit();
             handler.committed(routed);
         }
 
@@ -182,24 +177,9 @@ public final class TransactionalBatchConsumer<T> implements AutoCloseable {
         }
 
         private void open() throws Exception {
-            if (session != null && !session.isClosed() && factory != null && !factory.isClosed()) {
-                return;
-            }
-            discard();
-            factory = locator.createSessionFactory();
-            session = factory.createTransactedSession();
-            consumer = session.createConsumer(queue);
-            producer = session.createProducer();
-            session.start();
-        }
-
-        private void rollbackQuietly() {
-            try {
-                if (session != null && !session.isClosed()) {
-                    session.rollback();
-                }
-            } catch (Exception e) {
-                discard();
+            if (tx.open()) {
+                consumer = tx.session().createConsumer(queue);
+                tx.session().start();
             }
         }
 
@@ -214,23 +194,6 @@ public final class TransactionalBatchConsumer<T> implements AutoCloseable {
                 return false;
             }
             return running;
-        }
-
-        private void discard() {
-            try {
-                if (session != null) {
-                    session.close();
-                }
-            } catch (Exception ignored) {
-                // already broken: nothing to release
-            }
-            if (factory != null) {
-                factory.close();
-            }
-            session = null;
-            consumer = null;
-            producer = null;
-            factory = null;
         }
     }
 }

@@ -1,0 +1,71 @@
+package io.coursewire.channel;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+
+/**
+ * One connection and transacted session to the broker, with a producer, owned by one thread: opened on
+ * first use, and opened again after the broker went away (a failed commit discards it).
+ */
+final class TransactedSession {
+
+    private final ServerLocator locator;
+    private ClientSessionFactory factory;
+    private ClientSession session;
+    private ClientProducer producer;
+
+    TransactedSession(ServerLocator locator) {
+        this.locator = locator;
+    }
+
+    /** Opens a connection and session unless the current ones still work; true when they are new. */
+    boolean open() throws Exception {
+        if (session != null && !session.isClosed() && factory != null && !factory.isClosed()) {
+            return false;
+        }
+        discard();
+        factory = locator.createSessionFactory();
+        session = factory.createTransactedSession();
+        producer = session.createProducer();
+        return true;
+    }
+
+    ClientSession session() {
+        return session;
+    }
+
+    /** Sends within the transaction: stored on {@link ClientSession#commit()}. */
+    void send(DurableChannel.Outgoing m) throws Exception {
+        producer.send(SimpleString.of(m.address()), DurableChannel.toMessage(session, m));
+    }
+
+    /** Rolls the transaction back; a session that cannot even do that is discarded. */
+    void rollbackQuietly() {
+        try {
+            if (session != null && !session.isClosed()) {
+                session.rollback();
+            }
+        } catch (Exception e) {
+            discard();
+        }
+    }
+
+    void discard() {
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (Exception ignored) {
+            // already broken: nothing to release
+        }
+        if (factory != null) {
+            factory.close();
+        }
+        session = null;
+        producer = null;
+        factory = null;
+    }
+}
