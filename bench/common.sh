@@ -31,3 +31,29 @@ require_free_ports() {
     fi
   done
 }
+
+# launch_service <data dir> <targets file> <log> [more java options]: starts the packaged service on
+# $PORT with $JAVA_OPTS, in the background; its pid is left in $pid.
+launch_service() {
+  local data=$1 targets=$2 log=$3
+  shift 3
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS \
+    -Dquarkus.http.port="$PORT" \
+    -Dcoursewire.data-dir="$data" \
+    -Dcoursewire.targets.file="$targets" \
+    "$@" \
+    -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
+  pid=$!
+}
+
+# await_ready <log>: waits up to 60 s for GET /q/health/ready on $PORT; if the service exits or does not
+# become ready, prints the end of its log and exits.
+await_ready() {
+  for _ in $(seq 1 60); do
+    curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 1
+  done
+  tail -50 "$1"; echo "the service did not become ready (log above: $1)" >&2; exit 1
+}

@@ -112,20 +112,8 @@ start_service() {
       printf '  - name: sink-%d\n    type: http\n    url: http://127.0.0.1:%d/sink/%d\n' "$i" "$SINK_PORT" "$i"
     done
   } > "$dir/targets.yaml"
-  # shellcheck disable=SC2086
-  java $JAVA_OPTS \
-    -Dquarkus.http.port="$PORT" \
-    -Dcoursewire.data-dir="$dir/data" \
-    -Dcoursewire.targets.file="$dir/targets.yaml" \
-    -jar target/quarkus-app/quarkus-run.jar > "$dir/service.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 60); do
-    curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 1
-  done
-  curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null \
-    || { tail -50 "$dir/service.log"; echo "service did not become ready" >&2; exit 1; }
+  launch_service "$dir/data" "$dir/targets.yaml" "$dir/service.log"
+  await_ready "$dir/service.log"
   snapshot_others
   steal_from=$(steal_ticks); steal_since=$(date +%s%N)
 }

@@ -28,19 +28,9 @@ work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 printf 'targets: []\n' > "$work/targets.yaml"
 
-# shellcheck disable=SC2086
-java $JAVA_OPTS \
-  -Dquarkus.http.port="$PORT" \
-  -Dcoursewire.data-dir="$work/data" \
-  -Dcoursewire.targets.file="$work/targets.yaml" \
-  -Dcamel.main.routes-include-pattern="${ROUTES:-file:routes/*.yaml,file:bench/bare-route.yaml}" \
-  -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break
-  sleep 1
-done
-curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { cat "$work/service.log"; echo "service did not become ready" >&2; exit 1; }
+launch_service "$work/data" "$work/targets.yaml" "$work/service.log" \
+  -Dcamel.main.routes-include-pattern="${ROUTES:-file:routes/*.yaml,file:bench/bare-route.yaml}"
+await_ready "$work/service.log"
 
 token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
 durable_url="http://127.0.0.1:$PORT/webhooks/tagmango?token=$token"

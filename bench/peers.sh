@@ -112,20 +112,9 @@ check_same_ids() { # label, then compares ids_of(nr_url) with $cw_ids
 }
 
 start_coursewire() {
-  # shellcheck disable=SC2086
-  java $JAVA_OPTS \
-    -Dquarkus.http.port="$PORT" \
-    -Dcoursewire.data-dir="$work/data" \
-    -Dcoursewire.targets.file="$work/targets.yaml" \
-    -Dcamel.main.routes-include-pattern="${ROUTES:-file:routes/*.yaml,file:bench/bare-route.yaml}" \
-    -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 60); do
-    curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 1
-  done
-  cat "$work/service.log"; echo "Coursewire did not become ready" >&2; exit 1
+  launch_service "$work/data" "$work/targets.yaml" "$work/service.log" \
+    -Dcamel.main.routes-include-pattern="${ROUTES:-file:routes/*.yaml,file:bench/bare-route.yaml}"
+  await_ready "$work/service.log"
 }
 start_node_red() { # its own userDir in the work dir, with copies of bench/node-red/{settings.js,flows.json}
   local dir="$work/node-red" code

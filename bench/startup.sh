@@ -71,13 +71,7 @@ join() { local IFS=,; echo "$*" | sed 's/,/, /g'; }
 start_service() {
   busy0=$(busy_ticks); steal0=$(steal_ticks)
   t0_us=$(now_us)
-  # shellcheck disable=SC2086
-  java $JAVA_OPTS \
-    -Dquarkus.http.port="$PORT" \
-    -Dcoursewire.data-dir="$1" \
-    -Dcoursewire.targets.file="$work/targets.yaml" \
-    -jar target/quarkus-app/quarkus-run.jar > "$2" 2>&1 &
-  pid=$!
+  launch_service "$1" "$work/targets.yaml" "$2"
 }
 
 # wait_ready <log>: polls every 20 ms until /q/health/ready answers 200; sets ready_ms (launch to 200),
@@ -129,6 +123,26 @@ run_line() {
     "$1" "$ready_ms" "$cpu_s" "$others" "$stolen" "$stop_s" "$flag"
 }
 
+# timed_starts <data dir pattern> <log pattern>: RUNS starts, each timed to ready and stopped
+# (%d in the patterns is the run number); leaves ready_times=(ms...), median_ms, and last=(log t0 port ready).
+timed_starts() {
+  local i data log
+  ready_times=()
+  for i in $(seq 1 "$RUNS"); do
+    # shellcheck disable=SC2059
+    data=$(printf "$1" "$i"); log=$(printf "$2" "$i")
+    mkdir -p "$(dirname "$log")"
+    start_service "$data" "$log"
+    wait_ready "$log"
+    stop_timed "$log"
+    run_line "$i"
+    ready_times+=("$ready_ms")
+    last=("$log" "$t0_us" "$port_ms" "$ready_ms")
+  done
+  median_ms=$(median "${ready_times[@]}")
+  echo "  median: $median_ms ms"
+}
+
 # milestones <log> <t0_us> <port_ms> <ready_ms>: the log lines that mark the start's phases, and the
 # probe's own two, in ms after the launch and since the line before
 milestones() {
@@ -172,18 +186,8 @@ metric() { # metric <exact series name with labels>: its value, 0 when absent
 
 # 1. Empty data dir
 echo "1. start to ready on an empty data dir, $RUNS runs:"
-empty=()
-for i in $(seq 1 "$RUNS"); do
-  d="$work/empty-$i"; mkdir -p "$d"
-  start_service "$d/data" "$d/service.log"
-  wait_ready "$d/service.log"
-  stop_timed "$d/service.log"
-  run_line "$i"
-  empty+=("$ready_ms")
-  last_empty=("$d/service.log" "$t0_us" "$port_ms" "$ready_ms")
-done
-empty_median=$(median "${empty[@]}")
-echo "  median: $empty_median ms"
+timed_starts "$work/empty-%d/data" "$work/empty-%d/service.log"
+empty=("${ready_times[@]}"); last_empty=("${last[@]}"); empty_median=$median_ms
 echo
 
 # 2. Populate
@@ -252,18 +256,8 @@ echo
 
 # 3. Restarts on the populated data dir
 echo "3. start to ready with $(commas "$stored") events stored, $RUNS runs:"
-full=()
-for i in $(seq 1 "$RUNS"); do
-  log="$work/restart-$i.log"
-  start_service "$data" "$log"
-  wait_ready "$log"
-  stop_timed "$log"
-  run_line "$i"
-  full+=("$ready_ms")
-  last_full=("$log" "$t0_us" "$port_ms" "$ready_ms")
-done
-full_median=$(median "${full[@]}")
-echo "  median: $full_median ms"
+timed_starts "$data" "$work/restart-%d.log"
+full=("${ready_times[@]}"); last_full=("${last[@]}"); full_median=$median_ms
 echo
 
 # 4. Where the time goes
