@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -42,14 +43,15 @@ public class IdempotentReceiver {
 
     private final int window;
     private final EventLog eventLog;
-    private final EmbeddedBroker broker;
+    /** Looked up when the log's part of the window is loaded: the broker may still be loading its journal meanwhile. */
+    private final Provider<EmbeddedBroker> broker;
     /** Ids whose write is durable. Guarded by this, as is {@link #inFlight}. */
     private final AcceptedIdWindow accepted;
     /** Ids whose write is on its way: a retry arriving meanwhile waits for the outcome. */
     private final Map<String, CompletableFuture<Void>> inFlight = new HashMap<>();
 
     @Inject
-    public IdempotentReceiver(CoursewireConfig settings, EventLog eventLog, EmbeddedBroker broker) {
+    public IdempotentReceiver(CoursewireConfig settings, EventLog eventLog, Provider<EmbeddedBroker> broker) {
         this.window = settings.ingest().duplicateWindow();
         this.eventLog = eventLog;
         this.broker = broker;
@@ -68,7 +70,7 @@ public class IdempotentReceiver {
         for (int i = logged.size() - 1; i >= 0; i--) {
             accepted.add(EventIds.bits(logged.get(i)));
         }
-        List<String> newest = broker.acceptedIds(Channels.EVENTS);
+        List<String> newest = broker.get().acceptedIds(Channels.EVENTS);
         int fromBroker = 0;
         if (newest != null) {
             for (String id : newest) {

@@ -27,14 +27,31 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final Path dataDir;
     private final Map<String, String> properties;
+    /** The command up to the -D options: java with the README's JVM options, or the README's launcher. */
+    private final List<String> launcher;
+    private final boolean launcherAddsJar;
     private final int port;
     private Process process;
     private int starts;
 
     public ServiceProcess(Path dataDir, Map<String, String> properties) throws IOException {
+        this(dataDir, properties, List.of(javaBinary(), "@" + Path.of("config/jvm.options").toAbsolutePath()), false);
+    }
+
+    private ServiceProcess(Path dataDir, Map<String, String> properties, List<String> launcher, boolean launcherAddsJar)
+            throws IOException {
         this.dataDir = dataDir;
         this.properties = properties;
+        this.launcher = launcher;
+        this.launcherAddsJar = launcherAddsJar;
         this.port = freePort();
+    }
+
+    /** Started as the README starts it: {@code bin/coursewire [jvmOptions] -D...}. */
+    public static ServiceProcess viaLauncher(Path dataDir, Map<String, String> properties, List<String> jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of("bin/coursewire").toAbsolutePath().toString()));
+        command.addAll(jvmOptions);
+        return new ServiceProcess(dataDir, properties, command, true);
     }
 
     public int port() {
@@ -67,11 +84,13 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the integration tests with 'mvnw verify'");
         }
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "@" + Path.of("config/jvm.options").toAbsolutePath(),
-                "-Dquarkus.http.port=" + port,
-                "-Dcoursewire.data-dir=" + dataDir.toAbsolutePath()));
+        List<String> command = new ArrayList<>(launcher);
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dcoursewire.data-dir=" + dataDir.toAbsolutePath());
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", JAR.toString()));
+        if (!launcherAddsJar) {
+            command.addAll(List.of("-jar", JAR.toString()));
+        }
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("service-" + (++starts) + ".log");
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
