@@ -13,7 +13,7 @@ need_wrk() {
   fi
 }
 
-# Builds target/quarkus-app unless SKIP_BUILD is set, then makes its class archive if it is not current
+# Builds target/coursewire-runner.jar unless SKIP_BUILD is set, then makes its class archive if it is not current
 # (bin/coursewire), so that no measured start includes the training run.
 build_unless_skipped() {
   if [ -z "${SKIP_BUILD:-}" ]; then

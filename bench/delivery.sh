@@ -12,7 +12,7 @@
 # and the service's peak RSS (VmHWM) for each.
 #
 #   bench/delivery.sh                    # build, then run all four
-#   SKIP_BUILD=1 bench/delivery.sh       # reuse target/quarkus-app
+#   SKIP_BUILD=1 bench/delivery.sh       # reuse target/coursewire-runner.jar
 #   SCENARIOS="tp1 latency" bench/delivery.sh
 #   EVENTS=20000 WARMUP_EVENTS=5000 CONCURRENCY=64 RATE=500 LAT_SECONDS=20 \
 #   DURATION=10s WRK_WARMUP=20s CONNECTIONS=64 THREADS=2 PORT=18090 SINK_PORT=19001 bench/delivery.sh
@@ -63,7 +63,7 @@ trap 'stop_service; [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work
 # is harmless, a busy one (over 0.1 core) spoils the numbers: wait for quiet (up to QUIET_WAIT seconds)
 # before each scenario, and flag a scenario during which others used CPU.
 others() {
-  pgrep -f 'quarkus-run\.jar|plexus-classworlds|surefire|(^|/)wrk ' | grep -vxE "$$|${pid:-0}" | tr '\n' ' ' || true
+  pgrep -f 'coursewire-runner\.jar|plexus-classworlds|surefire|(^|/)wrk ' | grep -vxE "$$|${pid:-0}" | tr '\n' ' ' || true
 }
 ticks() { # utime+stime of one process, 0 when it is gone
   local stat

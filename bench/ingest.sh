@@ -4,7 +4,7 @@
 # prints req/s, p99 and non-2xx for both, their ratio, and the service's peak resident memory.
 #
 #   bench/ingest.sh                 # build, then run
-#   SKIP_BUILD=1 bench/ingest.sh    # reuse target/quarkus-app
+#   SKIP_BUILD=1 bench/ingest.sh    # reuse target/coursewire-runner.jar
 #   DURATION=10s CONNECTIONS=64 THREADS=2 PORT=18080 bench/ingest.sh
 #   PROFILE=1 bench/ingest.sh       # also print the service's CPU by thread during the durable run
 set -euo pipefail

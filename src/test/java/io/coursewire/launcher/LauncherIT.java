@@ -21,7 +21,7 @@ import io.coursewire.support.ServiceProcess;
  */
 class LauncherIT {
 
-    private static final Path ARCHIVE = Path.of("target/quarkus-app/coursewire.jsa");
+    private static final Path ARCHIVE = Path.of("target/coursewire.jsa");
     private static final Path ROOT = Path.of("target/it-data/launcher");
 
     @Test

@@ -16,13 +16,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process on a
+ * The packaged service ({@code target/coursewire-runner.jar}) run as a separate process on a
  * data directory of the test's choosing, so a test can stop it, kill it and start it again on the
  * same state, as an operator's machine would.
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final Path JAR = Path.of("target/coursewire-runner.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path dataDir;
