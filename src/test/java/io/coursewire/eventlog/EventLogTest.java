@@ -15,10 +15,7 @@ class EventLogTest {
 
     @Test
     void anEventTooLargeForItsColumnIsTheOnlyOneMissingFromTheLog() throws Exception {
-        JdbcDataSource db = new JdbcDataSource();
-        db.setURL("jdbc:h2:mem:event-log-too-large;DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(db).load().migrate();
-        EventLog log = new EventLog(db);
+        EventLog log = new EventLog(migrated("event-log-too-large"));
 
         String tooLarge = "{\"data\":\"" + "x".repeat(1_048_576) + "\"}"; // payload is VARBINARY(1048576)
         for (int i = 0; i < 300; i++) {
@@ -34,9 +31,7 @@ class EventLogTest {
 
     @Test
     void theRecentIdsComeNewestFirstFromTheIdIndexAloneNotFromTheRows() throws Exception {
-        JdbcDataSource db = new JdbcDataSource();
-        db.setURL("jdbc:h2:mem:event-log-recent-ids;DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(db).load().migrate();
+        JdbcDataSource db = migrated("event-log-recent-ids");
         EventLog log = new EventLog(db);
         for (int i = 0; i < 300; i++) {
             log.record(id(i), "tagmango", "course.completed", Instant.parse("2026-11-20T18:30:00Z"), 1_700_000_000_000L + i,
@@ -51,6 +46,14 @@ class EventLogTest {
             plan.next();
             assertThat(plan.getString(1)).contains("EVENT_LOG_RECENT_IDS").doesNotContain("PRIMARY_KEY");
         }
+    }
+
+    /** An in-memory database on the real schema (every Flyway migration). */
+    private static JdbcDataSource migrated(String name) {
+        JdbcDataSource db = new JdbcDataSource();
+        db.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(db).load().migrate();
+        return db;
     }
 
     private static String id(int i) {

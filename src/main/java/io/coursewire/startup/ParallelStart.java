@@ -1,7 +1,8 @@
-package io.coursewire;
+package io.coursewire.startup;
 
 import java.util.List;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -18,8 +19,8 @@ import io.vertx.ext.web.Router;
  * the Idempotent Receiver reading its window of ids from the event log (about 1 s for 100,000). One
  * after the other on the main thread they were most of the start after the first log line.
  *
- * <p>They begin when Quarkus sets up the HTTP router: the earliest event of the runtime start, after
- * the migrations and with the runtime configuration in place. Nothing else changes: both are
+ * <p>They begin when Quarkus sets up the HTTP router, before any other observer of that event: the
+ * earliest event of the runtime start, after the migrations and with the runtime configuration in place. Nothing else changes: both are
  * singletons, so whoever needs one on the main thread waits for its creation here to finish instead of
  * beginning another, and should it have failed here, ArC creates it again there, where the failure
  * stops the start as before.
@@ -29,7 +30,9 @@ class ParallelStart {
 
     private static final Logger LOG = Logger.getLogger(ParallelStart.class);
 
-    void begin(@Observes Router router, Provider<EmbeddedBroker> broker, Provider<IdempotentReceiver> receiver) {
+    // First among the router's observers: the vendor routes' own observer needs both beans, and would
+    // otherwise create them on the main thread before these threads began.
+    void begin(@Observes @Priority(1) Router router, Provider<EmbeddedBroker> broker, Provider<IdempotentReceiver> receiver) {
         for (Provider<?> bean : List.of(broker, receiver)) {
             Thread thread = new Thread(() -> create(bean), "parallel-start");
             thread.setDaemon(true);
