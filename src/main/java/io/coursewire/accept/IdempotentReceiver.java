@@ -60,9 +60,10 @@ public class IdempotentReceiver {
 
     /**
      * Seeds the window, oldest first: the routed events of the whole window from the event log, then,
-     * with the embedded broker, the newest accepted ids from its journalled duplicate-id cache. The
-     * cache covers what the log lacks after a crash: events accepted but not yet routed, and the last
-     * routed ones whose rows were still queued for the log's batched writer (at most about 10,500).
+     * with the embedded broker, what the log lacks after a crash: the events accepted but not yet routed
+     * (the broker's unconsumed messages, up to the window's size) and, from its journalled duplicate-id cache of
+     * the newest accepted ids, the last routed ones whose rows were still queued for the log's
+     * batched writer (at most {@code EventLog.QUEUED_ROWS} plus a batch).
      */
     @PostConstruct
     synchronized void seed() {

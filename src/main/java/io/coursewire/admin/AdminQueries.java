@@ -21,6 +21,7 @@ import jakarta.inject.Singleton;
 
 import io.coursewire.eventlog.DurableCommit;
 import io.coursewire.eventlog.EventLog;
+import io.coursewire.eventlog.Migrated;
 
 /** The reads (and the one update) behind the admin API, in portable SQL for H2 and PostgreSQL. */
 @Singleton
@@ -47,7 +48,7 @@ public class AdminQueries {
     private final DataSource db;
 
     @Inject
-    public AdminQueries(DataSource db) {
+    public AdminQueries(@Migrated DataSource db) {
         this.db = db;
     }
 

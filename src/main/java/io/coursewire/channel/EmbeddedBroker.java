@@ -15,8 +15,11 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.paging.PagingManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,12 +38,16 @@ public class EmbeddedBroker {
 
     /**
      * Ids the events address remembers. The Idempotent Receiver's window (100,000 by default) is seeded
-     * from the event log; this cache only has to cover what the log may lack after a crash (see
-     * IdempotentReceiver#seed): the unrouted backlog and the log writer's queue of at most 10,500
-     * rows. Held for the whole window it cost ~20 MB of heap, and its long-lived journal records kept
-     * the broker compacting its journal.
+     * from the event log; the broker supplies what the log may lack after a crash (see
+     * IdempotentReceiver#seed): the events not yet routed, which it reads from the queue itself ({@link
+     * #acceptedIds}), and the routed ones whose rows still waited for the log's writer (at most
+     * EventLog.QUEUED_ROWS plus a batch, 2,500), which only this cache still knows. Those are covered
+     * while fewer than 17,500 events wait to be routed behind them. Each id here is a journal record
+     * that keeps its journal file, and every other record in it, from being reclaimed: with 30,000 ids
+     * the journal at rest held ~80 MB, 30,000 events' worth, and a start spent ~2 s reading it
+     * (bench/README.md). Held for the whole window it also cost ~20 MB of heap.
      */
-    static final int EVENTS_DUPLICATE_WINDOW = 30_000;
+    static final int EVENTS_DUPLICATE_WINDOW = 20_000;
 
     private final CoursewireConfig settings;
     private volatile EmbeddedActiveMQ server;
@@ -83,6 +90,11 @@ public class EmbeddedBroker {
         }
     }
 
+    /** How many ids the events address's duplicate-id cache remembers. */
+    public int eventsIdCacheSize() {
+        return Math.min(settings.ingest().duplicateWindow(), EVENTS_DUPLICATE_WINDOW);
+    }
+
     public boolean isEmbedded() {
         return settings.broker().embedded();
     }
@@ -94,16 +106,30 @@ public class EmbeddedBroker {
     }
 
     /**
-     * The duplicate-detection ids the broker has journalled for {@code address}, oldest first: the ids
-     * of the newest events it accepted, within its id cache. Null when the broker is not embedded.
+     * The ids of the newest events the broker accepted on {@code address}, oldest first: those of its
+     * messages not yet consumed (at most {@code coursewire.ingest.duplicate-window} of them: a backlog
+     * can outgrow the id cache), then those of its journalled duplicate-id cache, which also holds
+     * the last ones consumed. An id may appear twice. Null when the broker is not embedded.
      */
     public java.util.List<String> acceptedIds(String address) {
-        org.apache.activemq.artemis.core.server.ActiveMQServer s = server();
+        ActiveMQServer s = server();
         if (s == null) {
             return null;
         }
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        Queue queue = s.locateQueue(SimpleString.of(address));
+        if (queue != null) {
+            int limit = settings.ingest().duplicateWindow();
+            try (LinkedListIterator<MessageReference> unconsumed = queue.browserIterator()) {
+                while (ids.size() < limit && unconsumed.hasNext()) {
+                    byte[] id = unconsumed.next().getMessage().getDuplicateIDBytes();
+                    if (id != null) {
+                        ids.add(new String(id, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
         var cache = s.getPostOffice().getDuplicateIDCache(SimpleString.of(address));
-        java.util.List<String> ids = new java.util.ArrayList<>(cache.getSize());
         for (var entry : cache.getMap()) {
             ids.add(new String(entry.getA(), java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -178,7 +204,7 @@ public class EmbeddedBroker {
         c.setScheduledThreadPoolMaxSize(2);
         // Duplicate detection, journalled with each message. This server-wide size is the events address's
         // (EVENTS_DUPLICATE_WINDOW); the delivery queues set their own below.
-        c.setIDCacheSize(Math.min(settings.ingest().duplicateWindow(), EVENTS_DUPLICATE_WINDOW));
+        c.setIDCacheSize(eventsIdCacheSize());
         c.setPersistIDCache(true);
         c.addAcceptorConfiguration("in-vm", "vm://0");
         if (b.tcpAcceptor().isPresent()) {

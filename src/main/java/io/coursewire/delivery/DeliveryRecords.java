@@ -17,6 +17,7 @@ import jakarta.inject.Singleton;
 
 import io.coursewire.eventlog.BatchedInserts;
 import io.coursewire.eventlog.DurableCommit;
+import io.coursewire.eventlog.Migrated;
 import io.coursewire.eventlog.SqlFailures;
 
 /**
@@ -46,12 +47,12 @@ public class DeliveryRecords {
     private final BatchedInserts<Attempt> attempts;
 
     @Inject
-    public DeliveryRecords(DataSource dataSource) {
+    public DeliveryRecords(@Migrated DataSource dataSource) {
         this.dataSource = dataSource;
         this.attempts = new BatchedInserts<>(dataSource, "delivery-attempts",
                 "INSERT INTO delivery_attempt (event_id, event_accepted_at, target, attempt, attempted_at, duration_ms, status, error,"
                         + " outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                DeliveryRecords::bind, a -> "attempt " + a.attempt() + " of " + a.eventId() + " to target " + a.target());
+                DeliveryRecords::bind, a -> "attempt " + a.attempt() + " of " + a.eventId() + " to target " + a.target(), 10_000);
     }
 
     public void attempt(DeliveryRequest delivery, Instant at, long durationMs, Integer status, String error, Outcome outcome)

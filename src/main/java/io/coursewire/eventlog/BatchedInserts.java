@@ -42,7 +42,7 @@ public final class BatchedInserts<R> {
     }
 
     private static final Logger LOG = Logger.getLogger(BatchedInserts.class);
-    private static final int BATCH = 500;
+    static final int BATCH = 500;
     /** Refused rows logged one by one per batch; a whole batch refused for one reason is summed up after these. */
     private static final int LOGGED_PER_BATCH = 5;
     private static final long FIRST_RETRY_MILLIS = 200;
@@ -53,7 +53,8 @@ public final class BatchedInserts<R> {
     private final Binder<R> binder;
     private final Function<R, String> label;
     private final String what;
-    private final BlockingQueue<R> pending = new ArrayBlockingQueue<>(10_000);
+    /** Rows waiting for the writer; a full queue blocks whoever adds, which is the backpressure. */
+    private final BlockingQueue<R> pending;
     private final Object retryWait = new Object();
     private final Thread writer;
     private volatile boolean running = true;
@@ -63,9 +64,11 @@ public final class BatchedInserts<R> {
     /**
      * @param what names the record in logs ({@code event-log}, {@code delivery-attempts})
      * @param label names one row in logs without personal data (an event id, a target)
+     * @param queued how many rows may wait for the writer, besides the batch it is writing
      */
-    public BatchedInserts(DataSource dataSource, String what, String insert, Binder<R> binder, Function<R, String> label) {
+    public BatchedInserts(DataSource dataSource, String what, String insert, Binder<R> binder, Function<R, String> label, int queued) {
         this.dataSource = dataSource;
+        this.pending = new ArrayBlockingQueue<>(queued);
         this.what = what;
         this.insert = insert;
         this.binder = binder;

@@ -43,7 +43,7 @@ public class DatabaseWriteback {
     private final AtomicLong syncs = new AtomicLong();
 
     @Inject
-    public DatabaseWriteback(DataSource dataSource) {
+    public DatabaseWriteback(@Migrated DataSource dataSource) {
         this.dataSource = dataSource;
     }
 

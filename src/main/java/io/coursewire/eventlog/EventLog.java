@@ -43,13 +43,22 @@ public class EventLog {
     private record Row(String id, String vendor, String type, long timeMicros, long acceptedAt, long routedAt, byte[] json) {
     }
 
+    /**
+     * Rows that may wait for the writer (plus the batch of {@value BatchedInserts#BATCH} it writes).
+     * After a crash, routed events whose rows were still waiting are known only to the broker's
+     * duplicate-id cache of the newest accepted ids (see IdempotentReceiver#seed), so this bound is
+     * part of what that cache must cover; when the database falls behind, the router waits here and
+     * the events wait in the broker instead, where the restart finds them.
+     */
+    public static final int QUEUED_ROWS = 2_000;
+
     private final DataSource dataSource;
     private final BatchedInserts<Row> rows;
 
     @Inject
-    public EventLog(DataSource dataSource) {
+    public EventLog(@Migrated DataSource dataSource) {
         this.dataSource = dataSource;
-        this.rows = new BatchedInserts<>(dataSource, "event-log", INSERT, EventLog::bind, row -> "event " + row.id());
+        this.rows = new BatchedInserts<>(dataSource, "event-log", INSERT, EventLog::bind, row -> "event " + row.id(), QUEUED_ROWS);
     }
 
     /**

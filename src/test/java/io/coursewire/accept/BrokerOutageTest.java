@@ -1,12 +1,18 @@
 package io.coursewire.accept;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -14,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 
+import io.coursewire.channel.DurableChannel;
 import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.support.EventFiles;
 import io.coursewire.support.Fixtures;
@@ -40,6 +47,8 @@ class BrokerOutageTest {
 
     @Inject
     EmbeddedBroker broker;
+    @Inject
+    DurableChannel channel;
 
     @AfterEach
     void brokerBackUp() throws Exception {
@@ -70,5 +79,34 @@ class BrokerOutageTest {
                 .then().body("duplicate", equalTo(false)).extract().path("id");
         EventFiles.archive().awaitEvent(id);
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /**
+     * After a crash the Idempotent Receiver learns from the broker the events its log does not hold yet;
+     * those not yet routed can be more than the broker's duplicate-id cache remembers (a backlog), and
+     * the broker hands back the ids of its unconsumed messages too. Here 600 more than the cache holds
+     * wait on a queue nobody consumes, and every id is still known after the broker restarts.
+     */
+    @Test
+    void theIdsOfABacklogLargerThanTheIdCacheAreKnownAfterARestart() throws Exception {
+        String queue = "coursewire.test.backlog";
+        channel.ensureQueue(queue);
+        List<String> ids = new ArrayList<>();
+        for (int batch = 0; ids.size() < broker.eventsIdCacheSize() + 600; batch++) {
+            List<DurableChannel.Outgoing> messages = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                String id = "backlog-" + batch + "-" + i;
+                ids.add(id);
+                messages.add(new DurableChannel.Outgoing(queue, id, id.getBytes(StandardCharsets.UTF_8), Map.of(), 0));
+            }
+            channel.send(messages).get(30, TimeUnit.SECONDS);
+        }
+
+        broker.stop();
+        broker.start();
+
+        List<String> known = broker.acceptedIds(queue);
+        assertThat(new HashSet<>(known)).as("ids the broker knows after its restart").containsAll(ids);
+        assertThat(known.subList(0, 3)).as("oldest first").containsExactly(ids.get(0), ids.get(1), ids.get(2));
     }
 }

@@ -70,7 +70,7 @@ class BatchedInsertsTest {
         JdbcDataSource db = new JdbcDataSource();
         db.setURL("jdbc:h2:mem:batched-permanent;DB_CLOSE_DELAY=-1");
         createTable(db);
-        BatchedInserts<Row> writer = new BatchedInserts<>(db, "test-records", INSERT, BatchedInsertsTest::bind, r -> "row " + r.n());
+        BatchedInserts<Row> writer = new BatchedInserts<>(db, "test-records", INSERT, BatchedInsertsTest::bind, r -> "row " + r.n(), 10_000);
 
         for (int n = 0; n < 1000; n++) {
             writer.add(new Row(n, n == 500 ? TOO_LONG : "ok"));
@@ -90,7 +90,7 @@ class BatchedInsertsTest {
         JdbcDataSource db = new JdbcDataSource();
         db.setURL("jdbc:h2:tcp://localhost:" + port + "/records");
         createTable(db);
-        BatchedInserts<Row> writer = new BatchedInserts<>(db, "test-records", INSERT, BatchedInsertsTest::bind, r -> "row " + r.n());
+        BatchedInserts<Row> writer = new BatchedInserts<>(db, "test-records", INSERT, BatchedInsertsTest::bind, r -> "row " + r.n(), 10_000);
         try {
             for (int n = 0; n < 100; n++) {
                 writer.add(new Row(n, "before"));
