@@ -15,12 +15,13 @@ import io.vertx.ext.web.Router;
 
 /**
  * The two slow parts of a start, each on its own thread, while the main thread bootstraps Camel and
- * builds the routes: the embedded broker loading its journal (1.5 to 2 s with a busy history), and
- * the Idempotent Receiver reading its window of ids from the event log (about 1 s for 100,000). One
+ * builds the routes: the embedded broker loading its journal (about 1 s with a busy history), and
+ * the Idempotent Receiver, whose event log first opens the database and migrates it ({@code
+ * io.coursewire.eventlog.Migrations}), then reads its window of ids (about 1 s for 100,000). One
  * after the other on the main thread they were most of the start after the first log line.
  *
  * <p>They begin when Quarkus sets up the HTTP router, before any other observer of that event: the
- * earliest event of the runtime start, after the migrations and with the runtime configuration in place. Nothing else changes: both are
+ * earliest event of the runtime start with the runtime configuration in place. Nothing else changes: both are
  * singletons, so whoever needs one on the main thread waits for its creation here to finish instead of
  * beginning another, and should it have failed here, ArC creates it again there, where the failure
  * stops the start as before.
