@@ -1,7 +1,10 @@
 package io.coursewire.channel;
 
-import io.coursewire.CoursewireConfig;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -21,6 +24,8 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.jboss.logging.Logger;
+
+import io.coursewire.CoursewireConfig;
 
 /**
  * The in-process ActiveMQ Artemis broker that is the durable channel between ingest and routing.
@@ -111,12 +116,12 @@ public class EmbeddedBroker {
      * can outgrow the id cache), then those of its journalled duplicate-id cache, which also holds
      * the last ones consumed. An id may appear twice. Null when the broker is not embedded.
      */
-    public java.util.List<String> acceptedIds(String address) {
+    public List<String> acceptedIds(String address) {
         ActiveMQServer s = server();
         if (s == null) {
             return null;
         }
-        java.util.List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         Queue queue = s.locateQueue(SimpleString.of(address));
         if (queue != null) {
             int limit = settings.ingest().duplicateWindow();
@@ -124,14 +129,14 @@ public class EmbeddedBroker {
                 while (ids.size() < limit && unconsumed.hasNext()) {
                     byte[] id = unconsumed.next().getMessage().getDuplicateIDBytes();
                     if (id != null) {
-                        ids.add(new String(id, java.nio.charset.StandardCharsets.UTF_8));
+                        ids.add(new String(id, UTF_8));
                     }
                 }
             }
         }
         var cache = s.getPostOffice().getDuplicateIDCache(SimpleString.of(address));
         for (var entry : cache.getMap()) {
-            ids.add(new String(entry.getA(), java.nio.charset.StandardCharsets.UTF_8));
+            ids.add(new String(entry.getA(), UTF_8));
         }
         return ids;
     }

@@ -42,6 +42,8 @@ public class DeliveryRecords {
     }
 
     private static final int MAX_ERROR = 1000;
+    /** Attempt rows that may wait for their writer before a delivery consumer waits for it. */
+    private static final int QUEUED_ATTEMPTS = 10_000;
 
     private final DataSource dataSource;
     private final BatchedInserts<Attempt> attempts;
@@ -52,7 +54,7 @@ public class DeliveryRecords {
         this.attempts = new BatchedInserts<>(dataSource, "delivery-attempts",
                 "INSERT INTO delivery_attempt (event_id, event_accepted_at, target, attempt, attempted_at, duration_ms, status, error,"
                         + " outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                DeliveryRecords::bind, a -> "attempt " + a.attempt() + " of " + a.eventId() + " to target " + a.target(), 10_000);
+                DeliveryRecords::bind, a -> "attempt " + a.attempt() + " of " + a.eventId() + " to target " + a.target(), QUEUED_ATTEMPTS);
     }
 
     public void attempt(DeliveryRequest delivery, Instant at, long durationMs, Integer status, String error, Outcome outcome)
