@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.coursewire.support.Fixtures;
 import io.coursewire.support.FreshDataDirectory;
@@ -44,6 +48,17 @@ class LauncherIT {
             var response = service.post("/webhooks/tagmango?token=tagmango-demo-secret", "application/json", Map.of(),
                     Fixtures.tagmangoCompletion("launcher@example.com"));
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            // The jar leaves application.properties out (Quarkus recorded its values at build time), and they
+            // still apply: the vendor routes above come from camel.main.routes-include-pattern, and the admin
+            // API answers under quarkus.rest.path.
+            try (var jar = new java.util.zip.ZipFile("target/coursewire-runner.jar")) {
+                assertThat(jar.getEntry("application.properties")).as("application.properties in the jar").isNull();
+            }
+            String id = new ObjectMapper().readTree(response.body()).path("id").asText();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                var stored = service.get("/api/v1/events/" + id, Map.of("Authorization", "Bearer coursewire-demo-admin-token"));
+                assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+            });
             // The JVM names where each class came from: the service's own, from the archive's top layer.
             assertThat(Files.readString(classes))
                     .contains("io.coursewire.accept.IdempotentReceiver source: shared objects file (top)")
