@@ -1,6 +1,7 @@
 package io.coursewire.delivery;
 
 import java.util.Map;
+import java.util.function.Function;
 
 import io.coursewire.channel.Channels;
 import io.coursewire.channel.DurableChannel;
@@ -46,16 +47,21 @@ public record DeliveryRequest(String eventId, long eventAcceptedAt, String targe
                 deliverAt);
     }
 
-    /** Reads a delivery back from the message headers Camel's JMS consumer maps the properties to. */
+    /** Reads a delivery back from message headers (properties by name). */
     public static DeliveryRequest fromHeaders(Map<String, Object> headers, byte[] json) {
-        long requestedAt = headers.get(Channels.ACCEPTED_AT) instanceof Number n ? n.longValue() : System.currentTimeMillis();
+        return fromProperties(headers::get, json);
+    }
+
+    /** Reads a delivery back from its message's properties, looked up by name. */
+    public static DeliveryRequest fromProperties(Function<String, Object> property, byte[] json) {
+        long requestedAt = property.apply(Channels.ACCEPTED_AT) instanceof Number n ? n.longValue() : System.currentTimeMillis();
         return new DeliveryRequest(
-                String.valueOf(headers.get(EVENT_ID)),
+                String.valueOf(property.apply(EVENT_ID)),
                 // Journalled before this property existed: exact for a routed delivery (requested on acceptance).
-                headers.get(EVENT_ACCEPTED_AT) instanceof Number n ? n.longValue() : requestedAt,
-                String.valueOf(headers.get(TARGET)),
-                ((Number) headers.get(ATTEMPT)).intValue(),
-                String.valueOf(headers.get(GENERATION)),
+                property.apply(EVENT_ACCEPTED_AT) instanceof Number n ? n.longValue() : requestedAt,
+                String.valueOf(property.apply(TARGET)),
+                ((Number) property.apply(ATTEMPT)).intValue(),
+                String.valueOf(property.apply(GENERATION)),
                 requestedAt,
                 json);
     }
