@@ -276,6 +276,7 @@ public class DeliveryBench {
         volatile String firstError;
         long start;
         long end;
+        int maxInFlight;
 
         Sent(int count, boolean keepIds) {
             this.count = count;
@@ -342,6 +343,33 @@ public class DeliveryBench {
     }
 
     /** Closed loop: at most `concurrency` POSTs in flight; returns when all are answered. */
+    /** Sends sent.count requests scheduled by time at rate a second (open loop); returns the largest schedule lag (ns). */
+    static long openLoop(Load load, String phase, int rate, Sent sent, AtomicInteger inFlight) {
+        double period = 1e9 / rate;
+        long maxLag = 0;
+        long start = System.nanoTime() + 20_000_000L;
+        sent.start = start;
+        for (int i = 0; i < sent.count; i++) {
+            HttpRequest request = load.request(phase, i);
+            long due = start + (long) (i * period);
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            long now = System.nanoTime();
+            maxLag = Math.max(maxLag, now - due);
+            sent.sentAt[i] = now;
+            sent.maxInFlight = Math.max(sent.maxInFlight, inFlight.incrementAndGet());
+            int index = i;
+            load.client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, error) -> {
+                        sent.completed(index, response, error);
+                        inFlight.decrementAndGet();
+                    });
+        }
+        return maxLag;
+    }
+
     static Sent sendClosed(Load load, String phase, int count, int concurrency, boolean keepIds) throws InterruptedException {
         Sent sent = new Sent(count, keepIds);
         Semaphore inFlight = new Semaphore(concurrency);
@@ -498,35 +526,22 @@ public class DeliveryBench {
         Load load = load(args);
         System.out.printf("latency, 1 target: open loop at %d events/s for %d s, after %d warm-up events%n", rate, seconds, warmup);
         warmUp(load, sink, warmup, concurrency, cap);
+        // A lead-in at the measured rate, not counted: the closed-loop warm-up leaves the service work
+        // to finish (queued log rows, a heap full of the burst's garbage) that is not the steady state.
+        int leadIn = intArg(args, "leadin", 5);
+        if (leadIn > 0) {
+            openLoop(load, "p", rate, new Sent(rate * leadIn, false), new AtomicInteger());
+            System.out.printf("  lead-in:         %d s at %d events/s, not counted%n", leadIn, rate);
+        }
 
         int count = rate * seconds;
         Sent sent = new Sent(count, true);
         AtomicInteger inFlight = new AtomicInteger();
-        int maxInFlight = 0;
-        long maxLag = 0;
-        double period = 1e9 / rate;
         long deliveredBefore = sink.targets[0].distinct.get();
         Cpu cpu = new Cpu();
-        long start = System.nanoTime() + 20_000_000L;
-        sent.start = start;
-        for (int i = 0; i < count; i++) {
-            HttpRequest request = load.request("l", i);
-            long due = start + (long) (i * period);
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            long now = System.nanoTime();
-            maxLag = Math.max(maxLag, now - due);
-            sent.sentAt[i] = now;
-            maxInFlight = Math.max(maxInFlight, inFlight.incrementAndGet());
-            int index = i;
-            load.client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                    .whenComplete((response, error) -> {
-                        sent.completed(index, response, error);
-                        inFlight.decrementAndGet();
-                    });
-        }
+        long maxLag = openLoop(load, "l", rate, sent, inFlight);
+        int maxInFlight = sent.maxInFlight;
+        long start = sent.start;
         long lastSend = System.nanoTime();
         long deliveredInWindow = sink.targets[0].distinct.get() - deliveredBefore;
         String cpuUse = cpu.since();
@@ -559,6 +574,20 @@ public class DeliveryBench {
                 fromAck[k] = (arrival - sent.ackAt[i]) / 1e6;
                 fromPost[k] = (arrival - sent.sentAt[i]) / 1e6;
                 k++;
+            }
+        }
+        String dump = args.get("dump");
+        if (dump != null) {
+            // Diagnostic: each delivered event's 202 as wall-clock ms and its 202 -> delivery time, to line
+            // the slow ones up with the service's GC log (-Xlog:gc*:file=...:time) or other logs.
+            long wallOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+            try (java.io.PrintWriter out = new java.io.PrintWriter(dump)) {
+                for (int i = 0; i < count; i++) {
+                    Long arrival = sent.ids[i] == null ? null : log.firstArrival.get(sent.ids[i]);
+                    if (arrival != null) {
+                        out.printf("%d %.3f%n", (sent.ackAt[i] + wallOffsetNanos) / 1_000_000L, (arrival - sent.ackAt[i]) / 1e6);
+                    }
+                }
             }
         }
         fromAck = Arrays.copyOf(fromAck, k);

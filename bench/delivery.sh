@@ -6,7 +6,8 @@
 #
 #   tp1      end-to-end throughput, 1 target:  EVENTS distinct TagMango completions, CONCURRENCY in flight
 #   tp4      the same with 4 targets
-#   latency  202 -> delivery latency at a fixed offered RATE for LAT_SECONDS (open loop), 1 target
+#   latency  202 -> delivery latency at a fixed offered RATE for LAT_SECONDS (open loop), 1 target, after
+#            LAT_LEADIN seconds at the same rate that are not counted
 #   wrk4     wrk against the durable endpoint with 4 targets live, then the drain time to the sinks
 #
 # and the service's peak RSS (VmHWM) for each.
@@ -14,10 +15,12 @@
 #   bench/delivery.sh                    # build, then run all four
 #   SKIP_BUILD=1 bench/delivery.sh       # reuse target/coursewire-runner.jar
 #   SCENARIOS="tp1 latency" bench/delivery.sh
-#   EVENTS=20000 WARMUP_EVENTS=5000 CONCURRENCY=64 RATE=500 LAT_SECONDS=20 \
+#   EVENTS=20000 WARMUP_EVENTS=5000 CONCURRENCY=64 RATE=500 LAT_SECONDS=60 LAT_LEADIN=5 LAT_DUMP=<file> \
 #   DURATION=10s WRK_WARMUP=20s CONNECTIONS=64 THREADS=2 PORT=18090 SINK_PORT=19001 bench/delivery.sh
 #   JAVA_OPTS='@config/jvm.options'             # the service's JVM options (the README's)
-#   HARNESS_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"  # the harness JVM: C1 only, it leaves more CPU to the service
+#   HARNESS_OPTS="-Xmx1536m -Xmn1280m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"  # the harness JVM: C1 only, it leaves
+#     more CPU to the service; a young generation large enough to collect about once a minute, because each of its
+#     pauses (10-13 ms) stalls the sink and the load and shows in the service's latency (every 3.3 s with -Xmx256m)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +29,8 @@ EVENTS=${EVENTS:-20000}
 WARMUP_EVENTS=${WARMUP_EVENTS:-5000}
 CONCURRENCY=${CONCURRENCY:-64}
 RATE=${RATE:-500}
-LAT_SECONDS=${LAT_SECONDS:-20}
+LAT_SECONDS=${LAT_SECONDS:-60}
+LAT_LEADIN=${LAT_LEADIN:-5}
 DURATION=${DURATION:-10s}
 WRK_WARMUP=${WRK_WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -37,7 +41,7 @@ SINK_PORT=${SINK_PORT:-19001}
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
 # shellcheck source=bench/common.sh
 . bench/common.sh
-HARNESS_OPTS=${HARNESS_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+HARNESS_OPTS=${HARNESS_OPTS:--Xmx1536m -Xmn1280m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
 
 if [[ " $SCENARIOS " == *" wrk4 "* ]]; then
@@ -166,7 +170,7 @@ for s in $SCENARIOS; do
       finish "$s" ;;
     latency)
       start_service "$s" 1
-      harness latency rate="$RATE" seconds="$LAT_SECONDS" warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY"
+      harness latency rate="$RATE" seconds="$LAT_SECONDS" leadin="$LAT_LEADIN" ${LAT_DUMP:+dump="$LAT_DUMP"} warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY"
       finish "$s" ;;
     wrk4)
       start_service "$s" 4
