@@ -45,10 +45,9 @@ public final class BatchedInserts<R> {
     static final int BATCH = 500;
     /**
      * How long the writer lets a partial batch fill before writing it. Under light load every row came
-     * alone: a transaction, a prepared statement and a copy of the table's changed pages per event (at
-     * 500 events/s the two writers allocated ~21 KB per event, a fifth of the service's allocation and
-     * of its young collections); with the wait, a few transactions a second. Rows wait this much longer
-     * to be readable; nothing waits on them.
+     * alone, a transaction and a prepared statement per event; with the wait, a few transactions a
+     * second (with the delivery change beside it, 0.05 to 0.1 cores less at 500 events/s, bench/README.md).
+     * Rows wait this much longer to be readable; nothing waits on them.
      */
     static final long LINGER_MILLIS = 50;
     /** Refused rows logged one by one per batch; a whole batch refused for one reason is summed up after these. */
