@@ -538,8 +538,10 @@ public class DeliveryBench {
         Sent sent = new Sent(count, true);
         AtomicInteger inFlight = new AtomicInteger();
         long deliveredBefore = sink.targets[0].distinct.get();
+        ServiceGc gcBefore = ServiceGc.now();
         Cpu cpu = new Cpu();
         long maxLag = openLoop(load, "l", rate, sent, inFlight);
+        String gcInWindow = ServiceGc.between(gcBefore, ServiceGc.now());
         int maxInFlight = sent.maxInFlight;
         long start = sent.start;
         long lastSend = System.nanoTime();
@@ -608,6 +610,7 @@ public class DeliveryBench {
         System.out.printf("  POST -> delivery: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 pct(fromPost, 50), pct(fromPost, 90), pct(fromPost, 99), k == 0 ? 0 : fromPost[k - 1]);
         System.out.printf("  CPU while the load ran: %s%n", cpuUse);
+        System.out.printf("  service GC while the load ran: %s%n", gcInWindow);
         System.out.printf("RESULT latency rate=%d accepted=%d delivered=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
                 rate, accepted, k, pct(fromAck, 50), pct(fromAck, 90), pct(fromAck, 99), k == 0 ? 0 : fromAck[k - 1]);
         load.stop();
@@ -739,6 +742,44 @@ public class DeliveryBench {
     // ---------------------------------------------------------------------------------------- cpu
 
     /** CPU used by this JVM and by the service process (from /proc/<pid>/stat), to show who had the cores. */
+    /**
+     * The service's collections so far, from {@code jstat -gc} (the JDK's own tool, run on the service's
+     * pid): a window's young and full collections explain most of its latency tail.
+     */
+    record ServiceGc(long young, double youngSeconds, long full, double fullSeconds) {
+        static ServiceGc now() {
+            if (Cpu.servicePid <= 0) {
+                return null;
+            }
+            try {
+                Process p = new ProcessBuilder("jstat", "-gc", Long.toString(Cpu.servicePid)).redirectErrorStream(true).start();
+                String[] lines = new String(p.getInputStream().readAllBytes()).trim().split("\\R");
+                p.waitFor();
+                List<String> names = List.of(lines[0].trim().split("\\s+"));
+                String[] values = lines[lines.length - 1].trim().split("\\s+");
+                return new ServiceGc(Long.parseLong(values[names.indexOf("YGC")]), Double.parseDouble(values[names.indexOf("YGCT")]),
+                        Long.parseLong(values[names.indexOf("FGC")]), Double.parseDouble(values[names.indexOf("FGCT")]));
+            } catch (IOException | RuntimeException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        /** e.g. "62 young (mean 9.0 ms), 1 full (151.6 ms)" */
+        static String between(ServiceGc before, ServiceGc after) {
+            if (before == null || after == null) {
+                return "? (jstat unavailable)";
+            }
+            long young = after.young - before.young;
+            long full = after.full - before.full;
+            return String.format("%d young (mean %.1f ms), %d full (%.1f ms in all)", young,
+                    young == 0 ? 0 : (after.youngSeconds - before.youngSeconds) * 1000 / young, full,
+                    (after.fullSeconds - before.fullSeconds) * 1000);
+        }
+    }
+
     static final class Cpu {
         static long servicePid = -1;
         static long nanosPerTick = 10_000_000L;
