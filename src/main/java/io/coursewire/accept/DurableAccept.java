@@ -11,17 +11,16 @@ import org.apache.camel.support.AsyncProcessorSupport;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 
 import io.coursewire.canonical.CanonicalEvent;
 import io.coursewire.canonical.CanonicalJson;
 import io.coursewire.channel.DurableChannel;
+import io.coursewire.channel.RoutedEvent;
 import io.coursewire.inbound.InboundRequest;
 import io.coursewire.inbound.IngestMetrics;
 import io.coursewire.inbound.Translation;
 import io.coursewire.problem.ProblemException;
-import io.coursewire.routing.RoutedEvent;
 
 /**
  * Guaranteed-delivery accept: a translated event is answered 202 only once the broker has it on
@@ -131,5 +130,5 @@ public class DurableAccept extends AsyncProcessorSupport {
     private record IgnoredAnswer(boolean ignored, String vendor, String vendorEvent) {
     }
 
-    private static final ObjectWriter IGNORED_WRITER = new ObjectMapper().writerFor(IgnoredAnswer.class);
+    private static final ObjectWriter IGNORED_WRITER = CanonicalJson.MAPPER.writerFor(IgnoredAnswer.class);
 }

@@ -21,11 +21,11 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.coursewire.routing.RoutedEvent;
+import io.coursewire.channel.RoutedEvent;
 import io.coursewire.targets.Target;
 import io.coursewire.targets.Targets;
+import io.coursewire.canonical.CanonicalJson;
 
 /** One event as operators inspect it: the canonical event and, per target, every attempt. */
 @Path("/v1/events")
@@ -44,7 +44,6 @@ public class EventResource {
     public record Replayed(String id, List<String> targets) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The optional body {"target": "…"}; any content type, since curl users often send none. */
     private static String targetIn(String body) {
@@ -52,7 +51,7 @@ public class EventResource {
             return null;
         }
         try {
-            JsonNode target = JSON.readTree(body).path("target");
+            JsonNode target = CanonicalJson.MAPPER.readTree(body).path("target");
             return target.isTextual() ? target.asText() : null;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new io.coursewire.problem.ProblemException(400, "invalid-request", "Bad Request",
@@ -80,7 +79,7 @@ public class EventResource {
             List<AdminQueries.Attempt> attempts = e.getValue();
             deliveries.add(new Delivery(e.getKey(), attempts.get(attempts.size() - 1).outcome(), attempts));
         }
-        JsonNode canonical = JSON.readTree(event.payload());
+        JsonNode canonical = CanonicalJson.MAPPER.readTree(event.payload());
         return new EventView(id, event.vendor() != null ? event.vendor() : canonical.path("data").path("vendor").asText(null),
                 event.type() != null ? event.type() : canonical.path("type").asText(null),
                 event.time() != null ? event.time() : canonical.path("time").asText(null), event.routedAt(), canonical, deliveries);

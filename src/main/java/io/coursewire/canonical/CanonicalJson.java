@@ -23,6 +23,12 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
  */
 public final class CanonicalJson {
 
+    /**
+     * The service's one mapper for JSON it writes or trusts (events, problems, admin bodies): made once,
+     * thread-safe. Two others exist for what this one must not do: the hardened reader for vendors'
+     * bodies ({@code InboundJson}: nesting, number and duplicate-key limits) and the YAML mapper for
+     * {@code targets.yaml}.
+     */
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .setSerializationInclusion(JsonInclude.Include.ALWAYS)
             .registerModule(new SimpleModule("coursewire-canonical")

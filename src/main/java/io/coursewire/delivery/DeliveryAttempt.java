@@ -19,9 +19,10 @@ import org.jboss.logging.Logger;
 
 import io.coursewire.canonical.Times;
 import io.coursewire.channel.Channels;
+import io.coursewire.channel.DeliveryRequest;
 import io.coursewire.channel.DurableChannel;
+import io.coursewire.channel.RoutedEvent;
 import io.coursewire.eventlog.SqlFailures;
-import io.coursewire.routing.RoutedEvent;
 import io.coursewire.targets.FileTarget;
 import io.coursewire.targets.HttpTarget;
 import io.coursewire.targets.Target;

@@ -15,6 +15,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.coursewire.channel.DeliveryRequest;
 import io.coursewire.eventlog.BatchedInserts;
 import io.coursewire.eventlog.DurableCommit;
 import io.coursewire.eventlog.Migrated;

@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 import com.standardwebhooks.Webhook;
 
 import io.coursewire.CoursewireConfig;
+import io.coursewire.channel.DeliveryRequest;
 import io.coursewire.targets.HttpTarget;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.coursewire.channel.DeliveryRequest;
 import io.coursewire.channel.DurableChannel;
 
 /**

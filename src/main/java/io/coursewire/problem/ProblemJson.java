@@ -1,13 +1,14 @@
 package io.coursewire.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+
+import io.coursewire.canonical.CanonicalJson;
 
 /** Writes problem bodies; shared by the Camel routes and the plain Vert.x handlers. */
 public final class ProblemJson {
 
-    private static final ObjectWriter WRITER = new ObjectMapper().writerFor(Problem.class);
+    private static final ObjectWriter WRITER = CanonicalJson.MAPPER.writerFor(Problem.class);
 
     private ProblemJson() {
     }

@@ -9,9 +9,10 @@ import jakarta.inject.Singleton;
 
 import io.coursewire.CoursewireConfig;
 import io.coursewire.channel.Channels;
+import io.coursewire.channel.DeliveryRequest;
 import io.coursewire.channel.DurableChannel;
+import io.coursewire.channel.RoutedEvent;
 import io.coursewire.channel.TransactionalBatchConsumer;
-import io.coursewire.delivery.DeliveryRequest;
 import io.coursewire.eventlog.EventLog;
 import io.coursewire.targets.Target;
 import io.coursewire.targets.Targets;

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.coursewire.channel.RoutedEvent;
 import io.coursewire.targets.Target;
 import io.coursewire.targets.Targets;
 

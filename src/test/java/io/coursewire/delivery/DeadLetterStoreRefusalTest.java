@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.coursewire.channel.Channels;
+import io.coursewire.channel.DeliveryRequest;
 import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.support.HttpSinks;
 import io.quarkus.test.junit.QuarkusTest;

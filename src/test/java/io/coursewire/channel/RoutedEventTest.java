@@ -1,4 +1,4 @@
-package io.coursewire.routing;
+package io.coursewire.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,13 +10,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.coursewire.canonical.CanonicalEvent;
 import io.coursewire.canonical.CanonicalEvent.Course;
 import io.coursewire.canonical.CanonicalEvent.Enrollment;
 import io.coursewire.canonical.CanonicalEvent.Learner;
 import io.coursewire.canonical.CanonicalEvent.Progress;
 import io.coursewire.canonical.CanonicalEvent.Result;
 import io.coursewire.canonical.CanonicalEvent.Tenant;
+import io.coursewire.canonical.CanonicalEvent;
 import io.coursewire.canonical.CanonicalJson;
 import io.coursewire.canonical.CompletedBy;
 import io.coursewire.canonical.EventIds;

@@ -1,4 +1,4 @@
-package io.coursewire.routing;
+package io.coursewire.channel;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -6,9 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.coursewire.canonical.CanonicalEvent;
+import io.coursewire.canonical.CanonicalJson;
 
 /**
  * The fields of a canonical event that routing decides on. Ingest already has them, so they travel
@@ -17,7 +17,6 @@ import io.coursewire.canonical.CanonicalEvent;
  */
 public record RoutedEvent(String id, String vendor, String type, Instant time, String courseId, byte[] json) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static final String ID = "eventId";
     static final String VENDOR = "vendor";
@@ -53,7 +52,7 @@ public record RoutedEvent(String id, String vendor, String type, Instant time, S
 
     public static RoutedEvent parse(byte[] json) {
         try {
-            JsonNode e = JSON.readTree(json);
+            JsonNode e = CanonicalJson.MAPPER.readTree(json);
             JsonNode data = e.path("data");
             return new RoutedEvent(
                     e.path("id").asText(),

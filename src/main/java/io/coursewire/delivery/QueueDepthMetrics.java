@@ -1,4 +1,4 @@
-package io.coursewire.channel;
+package io.coursewire.delivery;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -7,6 +7,8 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.Queue;
 
+import io.coursewire.channel.Channels;
+import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.targets.Target;
 import io.coursewire.targets.Targets;
 import io.micrometer.core.instrument.Gauge;

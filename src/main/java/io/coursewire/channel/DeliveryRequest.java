@@ -1,10 +1,7 @@
-package io.coursewire.delivery;
+package io.coursewire.channel;
 
 import java.util.Map;
 import java.util.function.Function;
-
-import io.coursewire.channel.Channels;
-import io.coursewire.channel.DurableChannel;
 
 /**
  * One delivery of one event to one target, as it travels on the target's queue: the canonical JSON
