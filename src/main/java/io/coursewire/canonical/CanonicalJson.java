@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -23,13 +26,26 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
  */
 public final class CanonicalJson {
 
+    /** JSON nesting the service reads at most (vendor payloads nest three or four levels). */
+    public static final int MAX_NESTING_DEPTH = 32;
+    /** The longest number, in characters, the service reads. */
+    public static final int MAX_NUMBER_LENGTH = 64;
+    /** The longest string value the service reads (a vendor body is at most 1 MB in all). */
+    public static final int MAX_STRING_LENGTH = 256 * 1024;
+
     /**
-     * The service's one mapper for JSON it writes or trusts (events, problems, admin bodies): made once,
-     * thread-safe. Two others exist for what this one must not do: the hardened reader for vendors'
-     * bodies ({@code InboundJson}: nesting, number and duplicate-key limits) and the YAML mapper for
-     * {@code targets.yaml}.
+     * The service's one JSON mapper (the YAML of {@code targets.yaml} has its own): made once,
+     * thread-safe. Every read, a vendor's body first of all, is held to limits that keep a hostile
+     * document cheap to refuse: nesting depth, number and string lengths, and duplicate keys.
      */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxStringLength(MAX_STRING_LENGTH)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build())
             .setSerializationInclusion(JsonInclude.Include.ALWAYS)
             .registerModule(new SimpleModule("coursewire-canonical")
                     .addSerializer(Instant.class, new InstantSerializer())

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.coursewire.canonical.CanonicalJson;
 import io.coursewire.canonical.Times;
 
 /**
@@ -334,7 +335,7 @@ public final class Fields {
 
     /** A number spelled in decimal, or NaN for anything else (too long to be a JSON number included). */
     private static double decimal(String text) {
-        return text.length() <= InboundJson.MAX_NUMBER_LENGTH && DECIMAL.matcher(text).matches()
+        return text.length() <= CanonicalJson.MAX_NUMBER_LENGTH && DECIMAL.matcher(text).matches()
                 ? Double.parseDouble(text)
                 : Double.NaN;
     }

@@ -2,13 +2,12 @@ package io.coursewire.inbound;
 
 import java.io.IOException;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.coursewire.canonical.CanonicalJson;
 
 /**
  * Parses vendor bodies with limits that keep a hostile body cheap to refuse: nesting depth, string
@@ -19,27 +18,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
  */
 public final class InboundJson {
 
-    /** Vendor payloads nest three or four levels; anything past this is refused, not recursed into. */
-    public static final int MAX_NESTING_DEPTH = 32;
-
-    /** The longest number a body may spell, in characters; numbers sent as text are held to the same. */
-    public static final int MAX_NUMBER_LENGTH = 64;
-
-    private static final ObjectReader READER;
-
-    static {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_NESTING_DEPTH)
-                        .maxNumberLength(MAX_NUMBER_LENGTH)
-                        .maxStringLength(256 * 1024)
-                        .build())
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-        READER = new ObjectMapper(factory)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .readerFor(JsonNode.class);
-    }
+    /** The service's one mapper, whose factory carries the limits; trailing content is refused too. */
+    private static final ObjectReader READER = CanonicalJson.MAPPER.readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private InboundJson() {
     }
@@ -60,7 +41,7 @@ public final class InboundJson {
             return node;
         } catch (StreamConstraintsException e) {
             throw new InvalidPayloadException(null, "the body exceeds the JSON limits (nesting depth "
-                    + MAX_NESTING_DEPTH + ", number and string lengths)");
+                    + CanonicalJson.MAX_NESTING_DEPTH + ", number and string lengths)");
         } catch (com.fasterxml.jackson.core.JsonParseException e) {
             throw new InvalidPayloadException(null, "the body is not valid JSON (" + location(e) + ")");
         } catch (IOException e) {
