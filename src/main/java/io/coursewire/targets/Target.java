@@ -4,7 +4,7 @@ import java.util.Set;
 
 /**
  * One destination an operator configured in {@code config/targets.yaml} (§4), with the shorthand
- * filters that decide which events it receives. New kinds (email) are further records.
+ * filters that decide which events it receives. Each kind is a record and a {@link TargetKind} that reads it.
  */
 public sealed interface Target permits FileTarget, HttpTarget {
 
