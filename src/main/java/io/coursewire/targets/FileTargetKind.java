@@ -5,9 +5,12 @@ import java.util.Set;
 /** {@code type: file}: {@code directory} (required) and {@code format} ({@code json}, the default). */
 public final class FileTargetKind implements TargetKind {
 
+    /** The value of {@code type:} for this kind. */
+    public static final String TYPE = "file";
+
     @Override
     public String type() {
-        return "file";
+        return TYPE;
     }
 
     @Override

@@ -29,9 +29,12 @@ public final class HttpTargetKind implements TargetKind {
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
 
+    /** The value of {@code type:} for this kind. */
+    public static final String TYPE = "http";
+
     @Override
     public String type() {
-        return "http";
+        return TYPE;
     }
 
     @Override

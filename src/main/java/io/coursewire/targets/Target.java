@@ -1,6 +1,9 @@
 package io.coursewire.targets;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One destination an operator configured in {@code config/targets.yaml} (§4), with the shorthand
@@ -11,6 +14,33 @@ public sealed interface Target permits FileTarget, HttpTarget {
     String name();
 
     Filters filters();
+
+    /**
+     * What an operator sees of this target in the admin API: every key as in {@code targets.yaml},
+     * secrets and header values masked ({@link #MASKED}).
+     */
+    Map<String, Object> describe();
+
+    /** What the admin API shows in place of a secret or a header value. */
+    String MASKED = "***";
+
+    /** The keys every kind has, in the order of {@code targets.yaml}; the kind's own keys follow. */
+    static Map<String, Object> describeCommon(Target target, String type) {
+        Map<String, Object> described = new LinkedHashMap<>();
+        described.put("name", target.name());
+        described.put("type", type);
+        Filters f = target.filters();
+        if (!f.types().isEmpty()) {
+            described.put("types", new TreeSet<>(f.types()));
+        }
+        if (!f.vendors().isEmpty()) {
+            described.put("vendors", new TreeSet<>(f.vendors()));
+        }
+        if (!f.courses().isEmpty()) {
+            described.put("courses", new TreeSet<>(f.courses()));
+        }
+        return described;
+    }
 
     /** Any-of within each list, all lists together; an absent list admits everything. */
     record Filters(Set<String> types, Set<String> vendors, Set<String> courses) {
