@@ -143,6 +143,10 @@ public interface CoursewireConfig {
     interface Targets {
         @WithDefault("config/targets.yaml")
         String file();
+
+        /** How often the file is read again; a valid change applies within this time (§4 asks 5 s at most). */
+        @WithDefault("1s")
+        Duration reloadInterval();
     }
 
     interface Routing {

@@ -22,7 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.coursewire.problem.ProblemException;
-import io.coursewire.targets.Targets;
+import io.coursewire.targets.TargetRegistry;
 
 /** The Dead Letter Channel's store, as operators see it: what failed, why, and a way to send it again. */
 @Path("/v1/dead-letters")
@@ -42,7 +42,7 @@ public class DeadLetterResource {
     @Inject
     AdminQueries queries;
     @Inject
-    Targets targets;
+    TargetRegistry targets;
     @Inject
     ReplayRequests replays;
 

@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.coursewire.channel.RoutedEvent;
 import io.coursewire.targets.Target;
-import io.coursewire.targets.Targets;
+import io.coursewire.routing.RecipientResolver;
+import io.coursewire.targets.TargetRegistry;
 import io.coursewire.canonical.CanonicalJson;
 
 /** One event as operators inspect it: the canonical event and, per target, every attempt. */
@@ -62,7 +63,9 @@ public class EventResource {
     @Inject
     AdminQueries queries;
     @Inject
-    Targets targets;
+    TargetRegistry targets;
+    @Inject
+    RecipientResolver recipients;
     @Inject
     ReplayRequests replays;
 
@@ -100,7 +103,7 @@ public class EventResource {
             chosen = List.of(targets.byName(only).orElseThrow(() -> Problems.notFound("unknown-target", "no target named '" + only + "'")));
         } else {
             RoutedEvent routed = RoutedEvent.parse(json);
-            chosen = targets.all().stream().filter(t -> t.filters().admit(routed.type(), routed.vendor(), routed.courseId())).toList();
+            chosen = recipients.targetsFor(routed);
         }
         for (Target target : chosen) {
             replays.send(id, event.acceptedAt(), target.name(), json);

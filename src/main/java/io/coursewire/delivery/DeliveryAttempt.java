@@ -17,22 +17,23 @@ import org.apache.camel.component.jms.JmsMessage;
 import org.apache.camel.support.DefaultMessage;
 import org.jboss.logging.Logger;
 
-import io.coursewire.canonical.Times;
 import io.coursewire.channel.Channels;
 import io.coursewire.channel.DeliveryRequest;
 import io.coursewire.channel.DurableChannel;
-import io.coursewire.channel.RoutedEvent;
 import io.coursewire.eventlog.SqlFailures;
-import io.coursewire.targets.FileTarget;
-import io.coursewire.targets.HttpTarget;
+import io.coursewire.targets.DeliveryFailedException;
+import io.coursewire.targets.OutboundEvent;
 import io.coursewire.targets.Target;
+import io.coursewire.targets.TargetKinds;
+import io.coursewire.targets.TargetRegistry;
 
 /**
  * One attempt to deliver one event to one target, and what follows from its outcome: success is
  * recorded; a failure is recorded and either scheduled again on the broker after the backoff delay
  * (a scheduled message: the waiting retry holds no thread and survives a restart) or, when attempts
  * are exhausted or the target answered 410, moved to the dead-letter store. The steps are the
- * processors of the target's delivery route ({@link DeliveryRoutes}).
+ * processors of the target's delivery route ({@link DeliveryRoutes}); the target's own kind makes the
+ * attempt.
  *
  * <p>When the dead-letter store refuses the row, what happens depends on why ({@link SqlFailures}):
  * <ul>
@@ -55,22 +56,25 @@ public final class DeliveryAttempt {
     private static final Logger LOG = Logger.getLogger(DeliveryAttempt.class);
     private static final String DELIVERY = "coursewire.delivery";
     private static final String STARTED = "coursewire.delivery.started";
+    private static final String TARGET = "coursewire.delivery.target";
     /** Properties of a delivery parked on the broker's dead-letter queue, beside its own. */
     static final String PARKED_REASON = "parkedReason";
     static final String LAST_STATUS = "lastStatus";
     static final String LAST_ERROR = "lastError";
 
-    private final Target target;
-    private final HttpDelivery http;
+    private final String targetName;
+    private final TargetRegistry targets;
+    private final TargetKinds kinds;
     private final DurableChannel channel;
     private final DeliveryRecords records;
     private final Backoff backoff;
     private final DeliveryMetrics.PerTarget metrics;
 
-    DeliveryAttempt(Target target, HttpDelivery http, DurableChannel channel, DeliveryRecords records, Backoff backoff,
-            DeliveryMetrics.PerTarget metrics) {
-        this.target = target;
-        this.http = http;
+    DeliveryAttempt(String targetName, TargetRegistry targets, TargetKinds kinds, DurableChannel channel, DeliveryRecords records,
+            Backoff backoff, DeliveryMetrics.PerTarget metrics) {
+        this.targetName = targetName;
+        this.targets = targets;
+        this.kinds = kinds;
         this.channel = channel;
         this.records = records;
         this.backoff = backoff;
@@ -78,11 +82,16 @@ public final class DeliveryAttempt {
     }
 
     /**
-     * Reads the delivery from the message, and leaves only what the target's endpoint needs on it: a
-     * new message with the body alone. The JMS properties are read by name from the JMS message itself;
+     * Reads the delivery from the message and looks its target up as it is now (a changed URL, header or
+     * secret applies to this attempt). The JMS properties are read by name from the JMS message itself;
      * asking Camel for its headers would first copy every property into a map (~10 KB per delivery).
+     * A target removed a moment ago, whose route is being stopped, throws: the message is not
+     * acknowledged and stays on the target's queue, pending, not attempted.
      */
     void begin(Exchange exchange) {
+        Target target = targets.byName(targetName).orElseThrow(
+                () -> new IllegalStateException("target " + targetName + " was removed; its delivery stays pending"));
+        exchange.setProperty(TARGET, target);
         org.apache.camel.Message received = exchange.getMessage();
         byte[] json = received.getBody(byte[].class);
         DeliveryRequest delivery = received instanceof JmsMessage jms && jms.getJmsMessage() != null
@@ -93,16 +102,15 @@ public final class DeliveryAttempt {
         DefaultMessage outgoing = new DefaultMessage(exchange);
         outgoing.setBody(json);
         exchange.setMessage(outgoing);
-        if (target instanceof FileTarget) {
-            RoutedEvent event = RoutedEvent.parse(json);
-            exchange.getMessage().setHeader(Exchange.FILE_NAME,
-                    Times.compactUtc(event.time()) + "_" + event.vendor() + "_" + event.id() + ".json");
-        }
     }
 
-    /** The HTTP target's call; throws {@link DeliveryFailedException} for anything but 2xx. */
-    void post(Exchange exchange) throws Exception {
-        exchange.setProperty(Exchange.HTTP_RESPONSE_CODE, http.post((HttpTarget) target, delivery(exchange)));
+    /** The target's kind delivers it; a {@link DeliveryFailedException} or any other failure fails the attempt. */
+    void deliver(Exchange exchange) throws Exception {
+        DeliveryRequest delivery = delivery(exchange);
+        Integer status = kinds.deliver(exchange.getProperty(TARGET, Target.class), new OutboundEvent(delivery.eventId(), delivery.json()));
+        if (status != null) {
+            exchange.setProperty(Exchange.HTTP_RESPONSE_CODE, status);
+        }
     }
 
     void succeeded(Exchange exchange) throws InterruptedException {
@@ -135,7 +143,7 @@ public final class DeliveryAttempt {
                 return;
             }
             metrics.deadLettered();
-            LOG.warnf("Delivery of %s to target %s dead-lettered after %d attempt(s): %s", delivery.eventId(), target.name(),
+            LOG.warnf("Delivery of %s to target %s dead-lettered after %d attempt(s): %s", delivery.eventId(), targetName,
                     delivery.attempt(), error);
             return;
         }
@@ -148,7 +156,7 @@ public final class DeliveryAttempt {
         records.attempt(delivery, Instant.now(), elapsedMillis(exchange), status, error, DeliveryRecords.Outcome.RETRYING);
         metrics.retried();
         LOG.debugf("Delivery of %s to target %s failed (attempt %d: %s); next attempt in %d ms", delivery.eventId(),
-                target.name(), delivery.attempt(), error, delay);
+                targetName, delivery.attempt(), error, delay);
     }
 
     /**
@@ -175,7 +183,7 @@ public final class DeliveryAttempt {
             throw new IllegalStateException("dead letter of " + delivery.key() + " could be neither stored nor parked", e);
         }
         LOG.errorf("Delivery of %s to target %s (attempt %d: %s) could not be stored as a dead letter, %s; parked on the broker's"
-                + " dead-letter queue %s with its properties and the reason", delivery.eventId(), target.name(), delivery.attempt(), error,
+                + " dead-letter queue %s with its properties and the reason", delivery.eventId(), targetName, delivery.attempt(), error,
                 reason, Channels.DEAD_LETTERS);
     }
 

@@ -34,6 +34,14 @@ public class DeliveryMetrics {
                         .maximumExpectedValue(Duration.ofHours(8)).register(registry));
     }
 
+    /** A removed target's meters go with it. */
+    public void remove(PerTarget meters) {
+        registry.remove(meters.deliveredCount());
+        registry.remove(meters.retriedCount());
+        registry.remove(meters.deadLetteredCount());
+        registry.remove(meters.latency());
+    }
+
     public record PerTarget(Counter deliveredCount, Counter retriedCount, Counter deadLetteredCount, Timer latency) {
         void delivered(long latencyMillis) {
             deliveredCount.increment();

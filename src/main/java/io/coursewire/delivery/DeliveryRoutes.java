@@ -1,64 +1,135 @@
 package io.coursewire.delivery;
 
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.TryDefinition;
+import org.jboss.logging.Logger;
 
 import io.coursewire.CoursewireConfig;
 import io.coursewire.channel.Channels;
 import io.coursewire.channel.DurableChannel;
-import io.coursewire.targets.FileTarget;
-import io.coursewire.targets.HttpTarget;
 import io.coursewire.targets.Target;
-import io.coursewire.targets.Targets;
+import io.coursewire.targets.TargetKinds;
+import io.coursewire.targets.TargetRegistry;
 
 /**
  * Guaranteed Delivery, one route per target: each consumes its own durable queue, so a slow or failing
  * target only ever delays itself. A message is acknowledged when its attempt has an outcome —
  * delivered, scheduled again, or dead-lettered — so a crash mid-attempt redelivers it (at least once).
+ * Each route reads, top to bottom: take the delivery, let the target's kind deliver it, record the
+ * outcome.
+ *
+ * <p>The routes follow the {@link TargetRegistry}: a target that appears gets its route, added to the
+ * running Camel context; one that disappears has its route stopped (an attempt under way finishes) and
+ * removed, and its meters go with it. Its queue stays, with its pending deliveries and the retries
+ * waiting on the broker: nothing is lost or dead-lettered, and they resume when a target of that name
+ * comes back. A changed target keeps its route: each attempt looks the target up by name. Camel routes
+ * rather than consumers of our own, because the route already is the consumer we want (JMS client
+ * acknowledgement, reconnection with {@code recoveryInterval}, concurrent consumers, graceful stop that
+ * waits for the exchange in flight) and shows in Camel's own management and health.
  */
 @ApplicationScoped
 public class DeliveryRoutes extends RouteBuilder {
 
+    private static final Logger LOG = Logger.getLogger(DeliveryRoutes.class);
+    /** How long a removed target's attempt under way may take to finish before its route is stopped anyway. */
+    private static final long STOP_TIMEOUT_SECONDS = 30;
+
     @Inject
     CoursewireConfig config;
     @Inject
-    Targets targets;
+    TargetRegistry targets;
+    @Inject
+    TargetKinds kinds;
     @Inject
     DurableChannel channel;
-    @Inject
-    HttpDelivery http;
     @Inject
     DeliveryRecords records;
     @Inject
     DeliveryMetrics metrics;
 
+    /** The routes running now, by target name, with their meters. */
+    private final Map<String, DeliveryMetrics.PerTarget> running = new ConcurrentHashMap<>();
+
     @Override
     public void configure() throws Exception {
-        Backoff backoff = Backoff.of(config.delivery().retry());
         for (Target target : targets.all()) {
-            String queue = Channels.deliveryQueue(target.name());
-            channel.ensureQueue(queue);
-            DeliveryAttempt attempt = new DeliveryAttempt(target, http, channel, records, backoff, metrics.forTarget(target.name()));
-            RouteDefinition route = from("jms:queue:" + queue
-                    + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE&cacheLevelName=CACHE_CONSUMER"
-                    + "&concurrentConsumers=" + config.delivery().consumers()
-                    + "&recoveryInterval=1000&errorHandlerLoggingLevel=DEBUG&errorHandlerLogStackTrace=false")
-                    .routeId("deliver-" + target.name())
-                    .process(attempt::begin);
-            TryDefinition attemptIt = route.doTry();
-            if (target instanceof FileTarget file) {
-                // Written under a temporary name, then renamed: readers never see half a file.
-                attemptIt.to("file:" + file.directory() + "?tempPrefix=.inflight-&fileExist=Override");
-            } else if (target instanceof HttpTarget) {
-                attemptIt.process(attempt::post);
-            }
-            attemptIt.process(attempt::succeeded)
-                    .doCatch(Exception.class).process(attempt::failed)
-                    .end();
+            define(this, target.name());
         }
+        targets.listen(new TargetRegistry.Listener() {
+            @Override
+            public void applied(TargetRegistry.Active previous, TargetRegistry.Active current) {
+                follow(current.byName().keySet());
+            }
+        });
+    }
+
+    private synchronized void follow(Set<String> names) {
+        for (String name : Set.copyOf(running.keySet())) {
+            if (!names.contains(name)) {
+                remove(name);
+            }
+        }
+        Set<String> added = new HashSet<>(names);
+        added.removeAll(running.keySet());
+        for (String name : added) {
+            try {
+                getContext().addRoutes(new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        define(this, name);
+                    }
+                });
+                LOG.infof("Delivery route for target %s started", name);
+            } catch (Exception e) {
+                LOG.errorf("Delivery route for target %s could not be started: %s", name, e.toString());
+            }
+        }
+    }
+
+    private void define(RouteBuilder builder, String name) {
+        String queue = Channels.deliveryQueue(name);
+        DeliveryMetrics.PerTarget meters = metrics.forTarget(name);
+        DeliveryAttempt attempt = new DeliveryAttempt(name, targets, kinds, channel, records,
+                Backoff.of(config.delivery().retry()), meters);
+        running.put(name, meters);
+        builder.from("jms:queue:" + queue
+                + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE&cacheLevelName=CACHE_CONSUMER"
+                + "&concurrentConsumers=" + config.delivery().consumers()
+                + "&recoveryInterval=1000&errorHandlerLoggingLevel=DEBUG&errorHandlerLogStackTrace=false")
+                .routeId(routeId(name))
+                .process(attempt::begin)
+                .doTry()
+                    .process(attempt::deliver)
+                    .process(attempt::succeeded)
+                .doCatch(Exception.class)
+                    .process(attempt::failed)
+                .end();
+    }
+
+    private void remove(String name) {
+        String id = routeId(name);
+        try {
+            getContext().getRouteController().stopRoute(id, STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            getContext().removeRoute(id);
+            LOG.infof("Delivery route for target %s removed; its pending deliveries stay on %s", name, Channels.deliveryQueue(name));
+        } catch (Exception e) {
+            LOG.errorf("Delivery route for target %s could not be removed: %s", name, e.toString());
+        }
+        DeliveryMetrics.PerTarget meters = running.remove(name);
+        if (meters != null) {
+            metrics.remove(meters);
+        }
+    }
+
+    static String routeId(String target) {
+        return "deliver-" + target;
     }
 }

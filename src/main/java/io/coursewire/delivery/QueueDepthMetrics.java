@@ -1,5 +1,8 @@
 package io.coursewire.delivery;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -9,14 +12,13 @@ import org.apache.activemq.artemis.core.server.Queue;
 
 import io.coursewire.channel.Channels;
 import io.coursewire.channel.EmbeddedBroker;
-import io.coursewire.targets.Target;
-import io.coursewire.targets.Targets;
+import io.coursewire.targets.TargetRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * {@code coursewire_queue_depth{queue}}: messages waiting on the events channel, on each target's
+ * {@code coursewire_queue_depth{queue}}: messages waiting on the events channel, on each active target's
  * delivery queue (scheduled retries included) and on the broker's dead-letter queue, read from the
  * embedded broker. With an external broker
  * the gauges read NaN: its own metrics are the source there.
@@ -24,18 +26,38 @@ import io.quarkus.runtime.StartupEvent;
 @Singleton
 public class QueueDepthMetrics {
 
-    void register(@Observes StartupEvent start, MeterRegistry registry, EmbeddedBroker broker, Targets targets) {
+    /** The per-target gauges, by target name: they come and go with the targets. */
+    private final Map<String, Gauge> perTarget = new ConcurrentHashMap<>();
+
+    void register(@Observes StartupEvent start, MeterRegistry registry, EmbeddedBroker broker, TargetRegistry targets) {
         gauge(registry, broker, Channels.EVENTS);
         // Deliveries parked there because the dead-letter store refused them (see DeliveryAttempt).
         gauge(registry, broker, Channels.DEAD_LETTERS);
-        for (Target target : targets.all()) {
-            gauge(registry, broker, Channels.deliveryQueue(target.name()));
+        follow(registry, broker, targets.active());
+        targets.listen(new TargetRegistry.Listener() {
+            @Override
+            public void applied(TargetRegistry.Active previous, TargetRegistry.Active current) {
+                follow(registry, broker, current);
+            }
+        });
+    }
+
+    private synchronized void follow(MeterRegistry registry, EmbeddedBroker broker, TargetRegistry.Active active) {
+        perTarget.entrySet().removeIf(e -> {
+            boolean gone = !active.byName().containsKey(e.getKey());
+            if (gone) {
+                registry.remove(e.getValue());
+            }
+            return gone;
+        });
+        for (String name : active.byName().keySet()) {
+            perTarget.computeIfAbsent(name, n -> gauge(registry, broker, Channels.deliveryQueue(n)));
         }
     }
 
-    private static void gauge(MeterRegistry registry, EmbeddedBroker broker, String queue) {
+    private static Gauge gauge(MeterRegistry registry, EmbeddedBroker broker, String queue) {
         SimpleString name = SimpleString.of(queue);
-        Gauge.builder("coursewire.queue.depth", broker, b -> depth(b, name))
+        return Gauge.builder("coursewire.queue.depth", broker, b -> depth(b, name))
                 .description("Messages waiting on a broker queue, scheduled retries included")
                 .tag("queue", queue).register(registry);
     }

@@ -15,7 +15,7 @@ import io.coursewire.channel.RoutedEvent;
 import io.coursewire.channel.TransactionalBatchConsumer;
 import io.coursewire.eventlog.EventLog;
 import io.coursewire.targets.Target;
-import io.coursewire.targets.Targets;
+import io.coursewire.targets.TargetRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -43,11 +43,11 @@ public class ContentBasedRouter implements TransactionalBatchConsumer.Handler<Co
     private final EventLog eventLog;
     private final RecipientResolver recipients;
     private final DurableChannel channel;
-    private final Targets targets;
+    private final TargetRegistry targets;
     private TransactionalBatchConsumer<Routed> consumer;
 
     @Inject
-    public ContentBasedRouter(CoursewireConfig config, EventLog eventLog, RecipientResolver recipients, DurableChannel channel, Targets targets) {
+    public ContentBasedRouter(CoursewireConfig config, EventLog eventLog, RecipientResolver recipients, DurableChannel channel, TargetRegistry targets) {
         this.config = config;
         this.eventLog = eventLog;
         this.recipients = recipients;
@@ -57,10 +57,20 @@ public class ContentBasedRouter implements TransactionalBatchConsumer.Handler<Co
 
     void start(@Observes StartupEvent started) throws Exception {
         // A delivery sent to an address with no queue would be dropped: every target's queue exists first.
-        for (Target target : targets.all()) {
+        ensureQueues(targets.all());
+        targets.listen(new TargetRegistry.Listener() {
+            @Override
+            public void preparing(List<Target> next) throws Exception {
+                ensureQueues(next); // before the first event is routed to a new target
+            }
+        });
+        consumer = channel.consume("content-based-router", Channels.EVENTS, config.routing().consumers(), this);
+    }
+
+    private void ensureQueues(List<Target> targets) throws Exception {
+        for (Target target : targets) {
             channel.ensureQueue(Channels.deliveryQueue(target.name()));
         }
-        consumer = channel.consume("content-based-router", Channels.EVENTS, config.routing().consumers(), this);
     }
 
     @Override

@@ -8,8 +8,13 @@ public record FileTarget(String name, Filters filters, String directory, String 
     public static final String FORMAT_JSON = "json";
 
     @Override
+    public String type() {
+        return FileTargetKind.TYPE;
+    }
+
+    @Override
     public Map<String, Object> describe() {
-        Map<String, Object> described = Target.describeCommon(this, FileTargetKind.TYPE);
+        Map<String, Object> described = Target.describeCommon(this);
         described.put("directory", directory);
         described.put("format", format);
         return described;

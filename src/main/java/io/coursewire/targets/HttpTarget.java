@@ -14,13 +14,18 @@ import java.util.TreeMap;
 public record HttpTarget(String name, Filters filters, URI url, Map<String, String> headers, Optional<String> secret,
         Optional<Duration> timeout) implements Target {
 
+    @Override
+    public String type() {
+        return HttpTargetKind.TYPE;
+    }
+
     /**
      * Header values and the secret masked; so is the URL's query, which some receivers use for a token
      * ({@code ?key=…}): the admin API shows its parameter names only.
      */
     @Override
     public Map<String, Object> describe() {
-        Map<String, Object> described = Target.describeCommon(this, HttpTargetKind.TYPE);
+        Map<String, Object> described = Target.describeCommon(this);
         described.put("url", maskedQuery(url));
         if (!headers.isEmpty()) {
             Map<String, String> masked = new TreeMap<>();

@@ -13,6 +13,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -20,7 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * (none of those Coursewire sets itself), {@code secret} (Standard Webhooks {@code whsec_…}) and
  * {@code timeout}.
  */
-public final class HttpTargetKind implements TargetKind {
+@Singleton
+public class HttpTargetKind implements TargetKind<HttpTarget> {
 
     /** Headers Coursewire sets itself on every delivery; a target cannot override them. */
     private static final Set<String> RESERVED_HEADERS = Set.of(
@@ -31,6 +35,13 @@ public final class HttpTargetKind implements TargetKind {
 
     /** The value of {@code type:} for this kind. */
     public static final String TYPE = "http";
+
+    private final HttpDelivery http;
+
+    @Inject
+    public HttpTargetKind(HttpDelivery http) {
+        this.http = http;
+    }
 
     @Override
     public String type() {
@@ -43,8 +54,14 @@ public final class HttpTargetKind implements TargetKind {
     }
 
     @Override
-    public Target read(TargetEntry entry, Target.Filters filters) throws InvalidTargetsException {
+    public HttpTarget read(TargetEntry entry, Target.Filters filters) throws InvalidTargetsException {
         return new HttpTarget(entry.name(), filters, url(entry), headers(entry), secret(entry), timeout(entry));
+    }
+
+    /** A POST per §6 ({@link HttpDelivery}); anything but a 2xx answer fails the attempt. */
+    @Override
+    public Integer deliver(HttpTarget target, OutboundEvent event) throws DeliveryFailedException, InterruptedException {
+        return http.post(target, event);
     }
 
     private static URI url(TargetEntry entry) throws InvalidTargetsException {

@@ -7,11 +7,14 @@ import java.util.TreeSet;
 
 /**
  * One destination an operator configured in {@code config/targets.yaml} (§4), with the shorthand
- * filters that decide which events it receives. Each kind is a record and a {@link TargetKind} that reads it.
+ * filters that decide which events it receives. Each kind is a record and a {@link TargetKind} that reads it and delivers to it.
  */
-public sealed interface Target permits FileTarget, HttpTarget {
+public interface Target {
 
     String name();
+
+    /** The {@code type:} of its {@link TargetKind}. */
+    String type();
 
     Filters filters();
 
@@ -25,10 +28,10 @@ public sealed interface Target permits FileTarget, HttpTarget {
     String MASKED = "***";
 
     /** The keys every kind has, in the order of {@code targets.yaml}; the kind's own keys follow. */
-    static Map<String, Object> describeCommon(Target target, String type) {
+    static Map<String, Object> describeCommon(Target target) {
         Map<String, Object> described = new LinkedHashMap<>();
         described.put("name", target.name());
-        described.put("type", type);
+        described.put("type", target.type());
         Filters f = target.filters();
         if (!f.types().isEmpty()) {
             described.put("types", new TreeSet<>(f.types()));

@@ -1,17 +1,15 @@
 package io.coursewire.targets;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,9 +17,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * Reads and validates {@code config/targets.yaml}. Validation is all-or-nothing: one bad entry
- * refuses the file, with a message naming the entry and the key.
+ * refuses the file, with a message naming the entry and the key. The common keys are read here; each
+ * kind's own keys by its {@link TargetKind}.
  */
-public final class TargetsFile {
+@Singleton
+public class TargetsFile {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
@@ -33,24 +33,14 @@ public final class TargetsFile {
     static final int MAX_NAME_LENGTH = 100;
     private static final Set<String> EVENT_TYPES = Set.of("course.enrolled", "course.progressed", "course.completed");
     private static final Set<String> COMMON_KEYS = Set.of("name", "type", "types", "vendors", "courses");
-    /** The kinds of target, by their {@code type:}. */
-    static final Map<String, TargetKind> KINDS = kinds(new HttpTargetKind(), new FileTargetKind());
+    private final TargetKinds kinds;
 
-    private TargetsFile() {
+    @Inject
+    public TargetsFile(TargetKinds kinds) {
+        this.kinds = kinds;
     }
 
-    public static List<Target> read(Path file) throws InvalidTargetsException {
-        if (!Files.exists(file)) {
-            throw new InvalidTargetsException("targets file " + file + " does not exist");
-        }
-        try {
-            return parse(Files.readString(file));
-        } catch (IOException e) {
-            throw new InvalidTargetsException("targets file " + file + " cannot be read: " + e.getMessage());
-        }
-    }
-
-    public static List<Target> parse(String yaml) throws InvalidTargetsException {
+    public List<Target> parse(String yaml) throws InvalidTargetsException {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -81,7 +71,7 @@ public final class TargetsFile {
         return List.copyOf(targets);
     }
 
-    private static Target target(JsonNode entry, String where) throws InvalidTargetsException {
+    private Target target(JsonNode entry, String where) throws InvalidTargetsException {
         if (!entry.isObject()) {
             throw new InvalidTargetsException(where + " must be a mapping");
         }
@@ -96,9 +86,9 @@ public final class TargetsFile {
         where = where + " (" + name + ")";
         TargetEntry read = new TargetEntry(entry, where, name);
         String type = read.text("type", true);
-        TargetKind kind = KINDS.get(type);
+        TargetKind<?> kind = kinds.forType(type);
         if (kind == null) {
-            throw read.invalid("unknown type '" + type + "' (known: " + KINDS.keySet() + ")");
+            throw read.invalid("unknown type '" + type + "' (known: " + kinds.types() + ")");
         }
         for (Iterator<String> keys = entry.fieldNames(); keys.hasNext();) {
             String key = keys.next();
@@ -109,13 +99,5 @@ public final class TargetsFile {
         Target.Filters filters = new Target.Filters(
                 read.strings("types", EVENT_TYPES), read.strings("vendors", null), read.strings("courses", null));
         return kind.read(read, filters);
-    }
-
-    private static Map<String, TargetKind> kinds(TargetKind... kinds) {
-        Map<String, TargetKind> byType = new LinkedHashMap<>();
-        for (TargetKind kind : kinds) {
-            byType.put(kind.type(), kind);
-        }
-        return Collections.unmodifiableMap(byType);
     }
 }

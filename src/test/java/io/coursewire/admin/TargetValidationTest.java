@@ -13,7 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.coursewire.targets.Target;
-import io.coursewire.targets.Targets;
+import io.coursewire.targets.TargetRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -41,7 +41,7 @@ class TargetValidationTest {
             """.formatted(SECRET);
 
     @Inject
-    Targets active;
+    TargetRegistry active;
 
     @Test
     void aValidFileIsAnsweredWithItsTargetsWithSecretsMaskedAndIsNotApplied() {

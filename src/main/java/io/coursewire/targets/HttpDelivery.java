@@ -1,4 +1,4 @@
-package io.coursewire.delivery;
+package io.coursewire.targets;
 
 import java.net.ConnectException;
 import java.net.URI;
@@ -19,8 +19,6 @@ import jakarta.inject.Singleton;
 import com.standardwebhooks.Webhook;
 
 import io.coursewire.CoursewireConfig;
-import io.coursewire.channel.DeliveryRequest;
-import io.coursewire.targets.HttpTarget;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -82,13 +80,13 @@ public class HttpDelivery {
      * Returns the 2xx status; anything else is a {@link DeliveryFailedException}. Blocks the calling
      * (consumer) thread until the answer or the timeout; never call it on an event loop.
      */
-    public int post(HttpTarget target, DeliveryRequest delivery) throws DeliveryFailedException, InterruptedException {
+    public int post(HttpTarget target, OutboundEvent delivery) throws DeliveryFailedException, InterruptedException {
         long timeoutMillis = target.timeout().orElse(defaultTimeout).toMillis();
         long timestamp = System.currentTimeMillis() / 1000;
         MultiMap headers = HttpHeaders.headers()
                 .add(HttpHeaders.USER_AGENT, USER_AGENT)
                 .add(HttpHeaders.CONTENT_TYPE, "application/json")
-                .add("webhook-id", delivery.eventId())
+                .add("webhook-id", delivery.id())
                 .add("webhook-timestamp", Long.toString(timestamp));
         target.headers().forEach(headers::add);
         if (target.secret().isPresent()) {
@@ -161,7 +159,7 @@ public class HttpDelivery {
         return new DeliveryFailedException(null, "I/O error: " + describe(cause), false);
     }
 
-    private String sign(String secret, DeliveryRequest delivery, long timestamp) throws DeliveryFailedException {
+    private String sign(String secret, OutboundEvent delivery, long timestamp) throws DeliveryFailedException {
         try {
             Webhook signer = signers.computeIfAbsent(secret, s -> {
                 try {
@@ -170,7 +168,7 @@ public class HttpDelivery {
                     throw new IllegalArgumentException("unusable signing secret", e);
                 }
             });
-            return signer.sign(delivery.eventId(), timestamp, new String(delivery.json(), StandardCharsets.UTF_8));
+            return signer.sign(delivery.id(), timestamp, new String(delivery.json(), StandardCharsets.UTF_8));
         } catch (Exception e) {
             // Never sent unsigned: the attempt fails and the message (not the secret) is recorded.
             throw new DeliveryFailedException(null, "signing failed: " + e.getClass().getSimpleName(), false);

@@ -1,4 +1,4 @@
-package io.coursewire.delivery;
+package io.coursewire.targets;
 
 /**
  * A delivery attempt that did not succeed: a non-2xx answer ({@code status}), a timeout, a refused

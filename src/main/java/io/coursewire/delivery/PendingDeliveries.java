@@ -1,0 +1,33 @@
+package io.coursewire.delivery;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.coursewire.channel.Channels;
+import io.coursewire.channel.DurableChannel;
+
+/**
+ * Deliveries not yet made, by target name: the messages on each target's queue, waiting retries
+ * included. A removed target's queue keeps its deliveries, so this also lists targets that are no
+ * longer in the file (§4). Read from the embedded broker; empty with an external one.
+ */
+@Singleton
+public class PendingDeliveries {
+
+    private final DurableChannel channel;
+
+    @Inject
+    public PendingDeliveries(DurableChannel channel) {
+        this.channel = channel;
+    }
+
+    public Map<String, Long> byTarget() {
+        Map<String, Long> pending = new TreeMap<>();
+        channel.waitingByQueue(Channels.DELIVERY_PREFIX)
+                .forEach((queue, count) -> pending.put(queue.substring(Channels.DELIVERY_PREFIX.length()), count));
+        return pending;
+    }
+}
