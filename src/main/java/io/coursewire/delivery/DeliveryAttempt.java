@@ -85,12 +85,16 @@ public final class DeliveryAttempt {
      * Reads the delivery from the message and looks its target up as it is now (a changed URL, header or
      * secret applies to this attempt). The JMS properties are read by name from the JMS message itself;
      * asking Camel for its headers would first copy every property into a map (~10 KB per delivery).
-     * A target removed a moment ago, whose route is being stopped, throws: the message is not
-     * acknowledged and stays on the target's queue, pending, not attempted.
+     * A target removed a moment ago, whose route is being stopped: the exchange is rolled back, so the
+     * message is not acknowledged and stays on the target's queue, pending, not attempted.
      */
     void begin(Exchange exchange) {
-        Target target = targets.byName(targetName).orElseThrow(
-                () -> new IllegalStateException("target " + targetName + " was removed; its delivery stays pending"));
+        Target target = targets.byName(targetName).orElse(null);
+        if (target == null) {
+            LOG.debugf("Target %s was removed; its delivery stays pending on its queue", targetName);
+            exchange.setRollbackOnly(true);
+            return;
+        }
         exchange.setProperty(TARGET, target);
         org.apache.camel.Message received = exchange.getMessage();
         byte[] json = received.getBody(byte[].class);

@@ -2,6 +2,7 @@ package io.coursewire.targets;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -42,13 +43,18 @@ public interface Target {
         if (!f.courses().isEmpty()) {
             described.put("courses", new TreeSet<>(f.courses()));
         }
+        f.when().ifPresent(w -> described.put("when", w.describe()));
         return described;
     }
 
-    /** Any-of within each list, all lists together; an absent list admits everything. */
-    record Filters(Set<String> types, Set<String> vendors, Set<String> courses) {
-        public static final Filters NONE = new Filters(Set.of(), Set.of(), Set.of());
+    /**
+     * The target's conditions, all of which must hold: the shorthand lists (any-of within each list; an
+     * absent list admits everything) and the optional {@code when} predicate on the whole event.
+     */
+    record Filters(Set<String> types, Set<String> vendors, Set<String> courses, Optional<When> when) {
+        public static final Filters NONE = new Filters(Set.of(), Set.of(), Set.of(), Optional.empty());
 
+        /** The shorthand lists alone: cheap, so checked before {@link #when()}. */
         public boolean admit(String type, String vendor, String courseId) {
             return (types.isEmpty() || types.contains(type))
                     && (vendors.isEmpty() || vendors.contains(vendor))

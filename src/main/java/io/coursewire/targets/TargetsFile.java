@@ -5,11 +5,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import org.apache.camel.CamelContext;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,12 +35,14 @@ public class TargetsFile {
      */
     static final int MAX_NAME_LENGTH = 100;
     private static final Set<String> EVENT_TYPES = Set.of("course.enrolled", "course.progressed", "course.completed");
-    private static final Set<String> COMMON_KEYS = Set.of("name", "type", "types", "vendors", "courses");
+    private static final Set<String> COMMON_KEYS = Set.of("name", "type", "types", "vendors", "courses", "when");
     private final TargetKinds kinds;
+    private final CamelContext camel;
 
     @Inject
-    public TargetsFile(TargetKinds kinds) {
+    public TargetsFile(TargetKinds kinds, CamelContext camel) {
         this.kinds = kinds;
+        this.camel = camel;
     }
 
     public List<Target> parse(String yaml) throws InvalidTargetsException {
@@ -97,7 +102,33 @@ public class TargetsFile {
             }
         }
         Target.Filters filters = new Target.Filters(
-                read.strings("types", EVENT_TYPES), read.strings("vendors", null), read.strings("courses", null));
+                read.strings("types", EVENT_TYPES), read.strings("vendors", null), read.strings("courses", null), when(read));
         return kind.read(read, filters);
+    }
+
+    /** {@code when: {simple: "..."}} or {@code when: {jsonpath: "..."}}, compiled now. */
+    private Optional<When> when(TargetEntry entry) throws InvalidTargetsException {
+        JsonNode when = entry.node().get("when");
+        if (when == null || when.isNull()) {
+            return Optional.empty();
+        }
+        if (!when.isObject() || when.size() != 1) {
+            throw entry.invalid("'when' must have exactly one of " + new java.util.TreeSet<>(When.LANGUAGES)
+                    + ", e.g. when: {simple: \"${body[data][result][passed]} == true\"}");
+        }
+        String language = when.fieldNames().next();
+        if (!When.LANGUAGES.contains(language)) {
+            throw entry.invalid("'when' language '" + language + "' is not supported (supported: "
+                    + new java.util.TreeSet<>(When.LANGUAGES) + ")");
+        }
+        JsonNode expression = when.get(language);
+        if (!expression.isTextual() || expression.asText().isBlank()) {
+            throw entry.invalid("'when' " + language + " must be a non-empty string");
+        }
+        try {
+            return Optional.of(When.compile(camel, language, expression.asText()));
+        } catch (IllegalArgumentException e) {
+            throw entry.invalid("'when' " + language + " predicate does not compile: " + e.getMessage());
+        }
     }
 }

@@ -14,7 +14,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TargetsFileTest {
 
     /** The kinds as the service has them; the HTTP kind's client is not needed to read a file. */
-    static final TargetsFile READER = new TargetsFile(new TargetKinds(List.of(new HttpTargetKind(null), new FileTargetKind())));
+    static final TargetsFile READER = new TargetsFile(new TargetKinds(List.of(new HttpTargetKind(null), new FileTargetKind())),
+            startedCamel());
+
+    private static org.apache.camel.CamelContext startedCamel() {
+        org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+        camel.start();
+        return camel;
+    }
 
     @Test
     void readsAnHttpTargetWithHeadersSecretTimeoutAndFilters() throws Exception {
@@ -66,12 +73,32 @@ class TargetsFileTest {
             "unknown key          | {name: t, type: http, url: 'https://e.com', directory: x}                        | unknown key 'directory'",
             "unknown type         | {name: t, type: sms}                                                             | unknown type 'sms'",
             "bad name             | {name: 'T!', type: http, url: 'https://e.com'}                                   | must match [a-z0-9-]+",
+            "simple not compiling | {name: t, type: file, directory: d, when: {simple: '${body[data] =='}}          | 'when' simple predicate does not compile",
+            "simple unknown function | {name: t, type: file, directory: d, when: {simple: '${bdoy} == 1'}}          | Unknown function: bdoy",
+            "jsonpath not compiling | {name: t, type: file, directory: d, when: {jsonpath: '$.data[?(@.x =='}}      | 'when' jsonpath predicate does not compile",
+            "when unknown language | {name: t, type: file, directory: d, when: {groovy: 'true'}}                     | 'when' language 'groovy' is not supported",
+            "when two languages   | {name: t, type: file, directory: d, when: {simple: 'true', jsonpath: '$.a'}}     | exactly one of",
+            "when not a mapping   | {name: t, type: file, directory: d, when: 'true'}                                | exactly one of",
+            "when empty           | {name: t, type: file, directory: d, when: {simple: ' '}}                         | must be a non-empty string",
     })
     void refusesWithAReason(String what, String entry, String reason) {
         assertThatThrownBy(() -> READER.parse("targets: [" + entry + "]"))
                 .isInstanceOf(InvalidTargetsException.class)
                 .hasMessageContaining(reason)
                 .message().doesNotContain("whsec_%%%");
+    }
+
+    @Test
+    void aWhenPredicateIsCompiledAtLoadAndShownAsWritten() throws Exception {
+        Target t = READER.parse("""
+                targets:
+                  - name: registrar
+                    type: file
+                    directory: d
+                    when: {jsonpath: "$.data[?(@.result.passed == true)]"}
+                """).get(0);
+        assertThat(t.filters().when()).isPresent();
+        assertThat(t.describe()).containsEntry("when", java.util.Map.of("jsonpath", "$.data[?(@.result.passed == true)]"));
     }
 
     @Test
