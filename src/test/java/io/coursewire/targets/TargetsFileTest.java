@@ -65,6 +65,10 @@ class TargetsFileTest {
             "zero timeout         | {name: t, type: http, url: 'https://e.com', timeout: 0s}                         | must be positive",
             "unknown key          | {name: t, type: http, url: 'https://e.com', directory: x}                        | unknown key 'directory'",
             "unknown type         | {name: t, type: sms}                                                             | unknown type 'sms'",
+            "unknown file format  | {name: t, type: file, directory: d, format: xml}                                 | 'format' has unknown value 'xml'",
+            "empty file format    | {name: t, type: file, directory: d, format: ''}                                  | 'format' must be a non-empty string",
+            "file format in caps  | {name: t, type: file, directory: d, format: CSV}                                 | 'format' has unknown value 'CSV'",
+            "file w/o directory   | {name: t, type: file, format: csv}                                               | 'directory' is required",
             "bad name             | {name: 'T!', type: http, url: 'https://e.com'}                                   | must match [a-z0-9-]+",
     })
     void refusesWithAReason(String what, String entry, String reason) {
@@ -72,6 +76,26 @@ class TargetsFileTest {
                 .isInstanceOf(InvalidTargetsException.class)
                 .hasMessageContaining(reason)
                 .message().doesNotContain("whsec_%%%");
+    }
+
+    @Test
+    void aFileTargetIsJsonByDefaultAndMayBeNdjsonOrCsv() throws Exception {
+        List<Target> targets = READER.parse("""
+                targets:
+                  - {name: a, type: file, directory: data/a}
+                  - {name: b, type: file, directory: data/b, format: json}
+                  - {name: c, type: file, directory: data/c, format: ndjson}
+                  - {name: d, type: file, directory: data/d, format: csv}
+                """);
+        assertThat(targets).extracting(t -> ((FileTarget) t).format()).containsExactly("json", "json", "ndjson", "csv");
+        assertThat(targets.get(3).describe()).containsEntry("directory", "data/d").containsEntry("format", "csv");
+    }
+
+    @Test
+    void anUnknownFormatIsRefusedNamingTheEntryTheKeyAndTheKnownFormats() {
+        assertThatThrownBy(() -> READER.parse("targets: [{name: archive, type: file, directory: d, format: parquet}]"))
+                .isInstanceOf(InvalidTargetsException.class)
+                .hasMessage("targets[0] (archive): 'format' has unknown value 'parquet' (known: json, ndjson, csv)");
     }
 
     @Test
