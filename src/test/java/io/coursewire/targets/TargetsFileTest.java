@@ -72,6 +72,10 @@ class TargetsFileTest {
             "zero timeout         | {name: t, type: http, url: 'https://e.com', timeout: 0s}                         | must be positive",
             "unknown key          | {name: t, type: http, url: 'https://e.com', directory: x}                        | unknown key 'directory'",
             "unknown type         | {name: t, type: sms}                                                             | unknown type 'sms'",
+            "unknown file format  | {name: t, type: file, directory: d, format: xml}                                 | 'format' has unknown value 'xml'",
+            "empty file format    | {name: t, type: file, directory: d, format: ''}                                  | 'format' must be a non-empty string",
+            "file format in caps  | {name: t, type: file, directory: d, format: CSV}                                 | 'format' has unknown value 'CSV'",
+            "file w/o directory   | {name: t, type: file, format: csv}                                               | 'directory' is required",
             "bad name             | {name: 'T!', type: http, url: 'https://e.com'}                                   | must match [a-z0-9-]+",
             "simple not compiling | {name: t, type: file, directory: d, when: {simple: '${body[data] =='}}          | 'when' simple predicate does not compile",
             "simple unknown function | {name: t, type: file, directory: d, when: {simple: '${bdoy} == 1'}}          | Unknown function: bdoy",
@@ -99,6 +103,26 @@ class TargetsFileTest {
                 """).get(0);
         assertThat(t.filters().when()).isPresent();
         assertThat(t.describe()).containsEntry("when", java.util.Map.of("jsonpath", "$.data[?(@.result.passed == true)]"));
+    }
+
+    @Test
+    void aFileTargetIsJsonByDefaultAndMayBeNdjsonOrCsv() throws Exception {
+        List<Target> targets = READER.parse("""
+                targets:
+                  - {name: a, type: file, directory: data/a}
+                  - {name: b, type: file, directory: data/b, format: json}
+                  - {name: c, type: file, directory: data/c, format: ndjson}
+                  - {name: d, type: file, directory: data/d, format: csv}
+                """);
+        assertThat(targets).extracting(t -> ((FileTarget) t).format()).containsExactly("json", "json", "ndjson", "csv");
+        assertThat(targets.get(3).describe()).containsEntry("directory", "data/d").containsEntry("format", "csv");
+    }
+
+    @Test
+    void anUnknownFormatIsRefusedNamingTheEntryTheKeyAndTheKnownFormats() {
+        assertThatThrownBy(() -> READER.parse("targets: [{name: archive, type: file, directory: d, format: parquet}]"))
+                .isInstanceOf(InvalidTargetsException.class)
+                .hasMessage("targets[0] (archive): 'format' has unknown value 'parquet' (known: json, ndjson, csv)");
     }
 
     @Test
