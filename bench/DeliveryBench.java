@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -246,14 +247,18 @@ public class DeliveryBench {
 
         /** A distinct TagMango completion: the event id hashes (courseId, email, lastProgressOn). */
         HttpRequest request(String phase, int n) {
-            String body = "{\"name\":\"Bench Learner " + n + "\",\"email\":\"" + phase + run + "-" + n
-                    + "@example.com\",\"phone\":5511999990000,\"course\":\"Bench course\",\"courseId\":\"c" + (n % 97)
+            String body = "{\"name\":\"Bench Learner " + n + "\",\"email\":\"" + email(phase, n) + "\",\"phone\":5511999990000,\"course\":\"Bench course\",\"courseId\":\"c" + (n % 97)
                     + "\",\"lastProgressOn\":\"2023-11-20T18:30Z\"}";
             return HttpRequest.newBuilder(ingest)
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)))
                     .build();
+        }
+
+        /** The learner's email in event n of a phase: distinct per event. */
+        String email(String phase, int n) {
+            return phase + run + "-" + n + "@example.com";
         }
 
         void stop() {
@@ -267,6 +272,8 @@ public class DeliveryBench {
         final long[] sentAt;
         final long[] ackAt;
         final String[] ids;
+        /** The learner email of each event (the email target's recipient), kept with the ids. */
+        final String[] emails;
         final AtomicInteger accepted = new AtomicInteger();
         final AtomicInteger duplicates = new AtomicInteger();
         final AtomicInteger otherStatus = new AtomicInteger();
@@ -283,6 +290,7 @@ public class DeliveryBench {
             sentAt = new long[count];
             ackAt = new long[count];
             ids = keepIds ? new String[count] : null;
+            emails = keepIds ? new String[count] : null;
         }
 
         void completed(int i, HttpResponse<String> response, Throwable error) {
@@ -376,6 +384,9 @@ public class DeliveryBench {
         sent.start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             HttpRequest request = load.request(phase, i);
+            if (sent.emails != null) {
+                sent.emails[i] = load.email(phase, i);
+            }
             inFlight.acquire();
             int index = i;
             sent.sentAt[i] = System.nanoTime();
@@ -417,6 +428,7 @@ public class DeliveryBench {
             case "throughput" -> throughput(args);
             case "latency" -> latency(args);
             case "wrk" -> wrk(args);
+            case "mixed" -> mixed(args);
             default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
         }
         System.exit(0);
@@ -623,6 +635,315 @@ public class DeliveryBench {
         }
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    // ---------------------------------------------------------------------------------------- mixed
+
+    /**
+     * A local SMTP server that takes every message and remembers when each recipient's first message came:
+     * the email target's sink. Just enough SMTP (RFC 5321: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT).
+     */
+    static final class SmtpSink {
+        final ConcurrentHashMap<String, Long> firstArrival = new ConcurrentHashMap<>(1 << 16);
+        final AtomicLong messages = new AtomicLong();
+        final AtomicLong lastNew = new AtomicLong();
+        final java.net.ServerSocket server;
+        final ExecutorService connections = Executors.newCachedThreadPool(daemon("smtp"));
+
+        SmtpSink(int port) throws IOException {
+            server = new java.net.ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress("127.0.0.1", port), 256);
+            Thread accept = daemon("smtp-accept").newThread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket socket = server.accept();
+                        connections.execute(() -> serve(socket));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            accept.start();
+        }
+
+        private void serve(java.net.Socket socket) {
+            try (socket;
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+                    var out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(socket.getOutputStream(), StandardCharsets.ISO_8859_1))) {
+                reply(out, "220 bench ESMTP");
+                List<String> recipients = new ArrayList<>();
+                String line;
+                while ((line = in.readLine()) != null) {
+                    String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line.toUpperCase(Locale.ROOT);
+                    switch (verb) {
+                        case "EHLO" -> reply(out, "250-bench\r\n250 8BITMIME");
+                        case "HELO", "NOOP" -> reply(out, "250 ok");
+                        case "MAIL" -> {
+                            recipients.clear();
+                            reply(out, "250 ok");
+                        }
+                        case "RCPT" -> {
+                            int lt = line.indexOf('<');
+                            int gt = line.indexOf('>', lt + 1);
+                            recipients.add(lt >= 0 && gt > lt ? line.substring(lt + 1, gt) : line.substring(8).trim());
+                            reply(out, "250 ok");
+                        }
+                        case "DATA" -> {
+                            reply(out, "354 end with .");
+                            while ((line = in.readLine()) != null && !line.equals(".")) {
+                                // the message itself is not kept
+                            }
+                            long now = System.nanoTime();
+                            messages.incrementAndGet();
+                            for (String r : recipients) {
+                                if (firstArrival.putIfAbsent(r.toLowerCase(Locale.ROOT), now) == null) {
+                                    lastNew.accumulateAndGet(now, Math::max);
+                                }
+                            }
+                            reply(out, "250 queued");
+                        }
+                        case "RSET" -> {
+                            recipients.clear();
+                            reply(out, "250 ok");
+                        }
+                        case "QUIT" -> {
+                            reply(out, "221 bye");
+                            return;
+                        }
+                        default -> reply(out, "502 not implemented");
+                    }
+                }
+            } catch (IOException e) {
+                // the client went away
+            }
+        }
+
+        private static void reply(java.io.BufferedWriter out, String text) throws IOException {
+            out.write(text);
+            out.write("\r\n");
+            out.flush();
+        }
+
+        void stop() throws IOException {
+            server.close();
+            connections.shutdownNow();
+        }
+    }
+
+    /** The event ids in the csv and ndjson targets' files under a directory (every *.csv and *.ndjson). */
+    static java.util.Set<String> idsInFiles(java.nio.file.Path directory) throws IOException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        if (!java.nio.file.Files.isDirectory(directory)) {
+            return ids;
+        }
+        Pattern ndjsonId = Pattern.compile("\"id\":\"(evt_[^\"]+)\"");
+        try (var files = java.nio.file.Files.walk(directory)) {
+            for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                String name = file.getFileName().toString();
+                if (!name.endsWith(".csv") && !name.endsWith(".ndjson")) {
+                    continue;
+                }
+                for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (name.endsWith(".csv")) {
+                        int comma = line.lastIndexOf(',');
+                        if (comma >= 0 && line.startsWith("20")) {
+                            ids.add("csv:" + line.substring(comma + 1).trim());
+                        }
+                    } else {
+                        Matcher m = ndjsonId.matcher(line);
+                        if (m.find()) {
+                            ids.add("ndjson:" + m.group(1));
+                        }
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The service's accept → delivery histogram per target (coursewire_delivery_latency_seconds), cumulative counts by bucket. */
+    static Map<String, java.util.TreeMap<Double, Double>> serviceLatencyBuckets(String service) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        String text = client.send(HttpRequest.newBuilder(URI.create(service + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Pattern bucket = Pattern.compile("^coursewire_delivery_latency_seconds_bucket\\{(.*)\\} ([0-9.eE+-]+)$");
+        Map<String, java.util.TreeMap<Double, Double>> out = new java.util.TreeMap<>();
+        for (String line : text.split("\n")) {
+            Matcher m = bucket.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            Matcher target = Pattern.compile("target=\"([^\"]+)\"").matcher(m.group(1));
+            Matcher le = Pattern.compile("le=\"([^\"]+)\"").matcher(m.group(1));
+            if (target.find() && le.find()) {
+                double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
+                out.computeIfAbsent(target.group(1), t -> new java.util.TreeMap<>()).put(bound, Double.parseDouble(m.group(2)));
+            }
+        }
+        return out;
+    }
+
+    /** The bucket bound (ms) under which p percent of the deliveries counted between two readings fell. */
+    static double bucketPercentileMs(java.util.TreeMap<Double, Double> before, java.util.TreeMap<Double, Double> after, double p) {
+        double total = after.lastEntry().getValue() - (before == null ? 0 : before.lastEntry().getValue());
+        if (total <= 0) {
+            return Double.NaN;
+        }
+        for (Map.Entry<Double, Double> e : after.entrySet()) {
+            double count = e.getValue() - (before == null ? 0 : before.getOrDefault(e.getKey(), 0.0));
+            if (count >= p / 100.0 * total) {
+                return e.getKey() * 1000;
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    static int deadLetters(String service, String adminToken) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        String body = client.send(HttpRequest.newBuilder(URI.create(service + "/api/v1/dead-letters?limit=1000"))
+                .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString()).body();
+        int n = 0;
+        for (int k = body.indexOf("\"eventId\""); k >= 0; k = body.indexOf("\"eventId\"", k + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Five targets of mixed kinds (two HTTP sinks here, csv and ndjson files, email to the SMTP sink here):
+     * closed-loop load, then waits until every accepted event is at all five. With reload=<targets file>,
+     * the file is rewritten every second (the X-Reload header value of sink-1 changes), so the service
+     * reloads its targets once a second while the load runs.
+     */
+    static void mixed(Map<String, String> args) throws Exception {
+        int events = intArg(args, "events", 20000);
+        int warmup = intArg(args, "warmup", 5000);
+        int concurrency = intArg(args, "concurrency", 64);
+        Duration cap = Duration.ofSeconds(intArg(args, "cap", 300));
+        java.nio.file.Path files = java.nio.file.Path.of(arg(args, "files", "target/bench-files"));
+        String service = arg(args, "service", "http://127.0.0.1:18090");
+        String reload = args.get("reload");
+        Sink sink = sink(args, 2);
+        SmtpSink smtp = new SmtpSink(intArg(args, "smtpport", 19025));
+        Load load = load(args);
+        System.out.printf("mixed, 5 targets (2 http, csv, ndjson, email): %d events, %d in flight, after %d warm-up events%s%n",
+                events, concurrency, warmup, reload == null ? "" : "; targets reloaded every second");
+        // Warm-up: its events at every target before the measured run starts.
+        if (warmup > 0) {
+            long t0 = System.nanoTime();
+            Sent warm = sendClosed(load, "w", warmup, concurrency, true);
+            awaitAllFive(warm, sink, smtp, files, cap);
+            System.out.printf("  warm-up: %d accepted%s in %.1f s%n", warm.accepted.get(), warm.problems(), (System.nanoTime() - t0) / 1e9);
+        }
+        AtomicBoolean reloading = new AtomicBoolean(reload != null);
+        AtomicInteger reloads = new AtomicInteger();
+        Thread reloader = null;
+        if (reload != null) {
+            java.nio.file.Path file = java.nio.file.Path.of(reload);
+            String template = java.nio.file.Files.readString(file);
+            reloader = daemon("reloader").newThread(() -> {
+                while (reloading.get()) {
+                    try {
+                        Thread.sleep(1000);
+                        int n = reloads.incrementAndGet();
+                        java.nio.file.Path next = file.resolveSibling(file.getFileName() + ".next");
+                        java.nio.file.Files.writeString(next, template.replace("X-Reload: \"0\"", "X-Reload: \"" + n + "\""));
+                        java.nio.file.Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (IOException e) {
+                        System.out.println("  reload failed: " + e);
+                    }
+                }
+            });
+            reloader.start();
+        }
+        Map<String, java.util.TreeMap<Double, Double>> before = serviceLatencyBuckets(service);
+        Cpu cpu = new Cpu();
+        Sent sent = sendClosed(load, "m", events, concurrency, true);
+        long complete = awaitAllFive(sent, sink, smtp, files, cap);
+        reloading.set(false);
+        if (reloader != null) {
+            reloader.interrupt();
+            reloader.join();
+        }
+        String cpuUse = cpu.since();
+        Map<String, java.util.TreeMap<Double, Double>> after = serviceLatencyBuckets(service);
+        int accepted = sent.accepted.get();
+        double ingestSeconds = (sent.lastAck.get() - sent.start) / 1e9;
+        double e2eSeconds = (complete - sent.start) / 1e9;
+        double[] ack = sent.ackLatenciesMs();
+        Arrays.sort(ack);
+        int dead = deadLetters(service, arg(args, "admintoken", "coursewire-demo-admin-token"));
+        System.out.printf("  ingest only:     %d accepted in %.2f s = %.0f events/s (202 p99 %.1f ms)%s%n", accepted, ingestSeconds,
+                accepted / ingestSeconds, pct(ack, 99), sent.problems());
+        if (complete > 0) {
+            System.out.printf("  end to end:      %d events at all 5 targets in %.2f s = %.0f events/s (%.0f deliveries/s)%n", accepted,
+                    e2eSeconds, accepted / e2eSeconds, accepted * 5 / e2eSeconds);
+        } else {
+            System.out.printf("  end to end:      NOT complete after %d s%n", cap.toSeconds());
+        }
+        StringBuilder p99s = new StringBuilder();
+        for (Map.Entry<String, java.util.TreeMap<Double, Double>> e : after.entrySet()) {
+            java.util.TreeMap<Double, Double> b = before.get(e.getKey());
+            p99s.append(String.format(" %s p50 %.0f / p99 %.0f ms;", e.getKey(), bucketPercentileMs(b, e.getValue(), 50),
+                    bucketPercentileMs(b, e.getValue(), 99)));
+        }
+        System.out.printf("  accept -> delivery (service histogram, bucket bounds):%s%n", p99s);
+        System.out.printf("  dead letters: %d; SMTP messages: %d; reloads during the run: %d%n", dead, smtp.messages.get(), reloads.get());
+        System.out.printf("  CPU, first POST to last delivery: %s%n", cpuUse);
+        double worstP99 = 0;
+        for (Map.Entry<String, java.util.TreeMap<Double, Double>> e : after.entrySet()) {
+            worstP99 = Math.max(worstP99, bucketPercentileMs(before.get(e.getKey()), e.getValue(), 99));
+        }
+        System.out.printf("RESULT mixed%s events=%d e2e_eps=%s dead=%d reloads=%d worst_target_p99_ms=%.0f complete=%s%n",
+                reload == null ? "" : "-reload", accepted, complete > 0 ? String.format("%.0f", accepted / e2eSeconds) : "NA", dead,
+                reloads.get(), worstP99, complete > 0);
+        load.stop();
+        sink.stop();
+        smtp.stop();
+    }
+
+    /** Waits until every accepted event of the batch is at both HTTP sinks, the SMTP sink and both files; returns when (nanoTime), or 0 at the cap. */
+    static long awaitAllFive(Sent sent, Sink sink, SmtpSink smtp, java.nio.file.Path files, Duration cap) throws Exception {
+        long deadline = System.nanoTime() + cap.toNanos();
+        while (System.nanoTime() < deadline) {
+            int missing = 0;
+            long last = 0;
+            java.util.Set<String> inFiles = null;
+            for (int i = 0; i < sent.count && missing == 0; i++) {
+                String id = sent.ids[i];
+                if (id == null) {
+                    continue;
+                }
+                Long a = sink.targets[0].firstArrival.get(id);
+                Long b = sink.targets[1].firstArrival.get(id);
+                Long m = smtp.firstArrival.get(sent.emails[i]);
+                if (a == null || b == null || m == null) {
+                    missing++;
+                    break;
+                }
+                last = Math.max(last, Math.max(a, Math.max(b, m)));
+            }
+            if (missing == 0) {
+                inFiles = idsInFiles(files);
+                long now = System.nanoTime();
+                for (int i = 0; i < sent.count; i++) {
+                    String id = sent.ids[i];
+                    if (id != null && !(inFiles.contains("csv:" + id) && inFiles.contains("ndjson:" + id))) {
+                        missing++;
+                        break;
+                    }
+                }
+                if (missing == 0) {
+                    // The files are polled: their last line is dated by the poll that found it (at most 200 ms late).
+                    return Math.max(last, now);
+                }
+            }
+            Thread.sleep(200);
+        }
+        return 0;
     }
 
     // ---------------------------------------------------------------------------------------- wrk

@@ -9,6 +9,11 @@
 #   latency  202 -> delivery latency at a fixed offered RATE for LAT_SECONDS (open loop), 1 target, after
 #            LAT_LEADIN seconds at the same rate that are not counted
 #   wrk4     wrk against the durable endpoint with 4 targets live, then the drain time to the sinks
+#   mixed    five targets of mixed kinds: two HTTP sinks, a csv and an ndjson file target, and an email target
+#            ({learner.email}, the shipped completion template) to a local SMTP sink in the harness; EVENTS
+#            events closed loop, until every one is at all five; dead letters counted; accept -> delivery
+#            p50/p99 per target from the service's own histogram
+#   mixed-reload  the same while the targets file is rewritten every second (a header value changes)
 #
 # and the service's peak RSS (VmHWM) for each.
 #
@@ -24,7 +29,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SCENARIOS=${SCENARIOS:-tp1 tp4 latency wrk4}
+SCENARIOS=${SCENARIOS:-tp1 tp4 latency wrk4 mixed mixed-reload}
 EVENTS=${EVENTS:-20000}
 WARMUP_EVENTS=${WARMUP_EVENTS:-5000}
 CONCURRENCY=${CONCURRENCY:-64}
@@ -38,6 +43,7 @@ THREADS=${THREADS:-2}
 CAP=${CAP:-120}
 PORT=${PORT:-18090}
 SINK_PORT=${SINK_PORT:-19001}
+SMTP_PORT=${SMTP_PORT:-19025}
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
 # shellcheck source=bench/common.sh
 . bench/common.sh
@@ -48,7 +54,7 @@ if [[ " $SCENARIOS " == *" wrk4 "* ]]; then
   need_wrk
 fi
 build_unless_skipped
-require_free_ports "PORT / SINK_PORT" "$PORT" "$SINK_PORT"
+require_free_ports "PORT / SINK_PORT / SMTP_PORT" "$PORT" "$SINK_PORT" "$SMTP_PORT"
 
 work=$(mktemp -d)
 pid=
@@ -122,6 +128,36 @@ start_service() {
   steal_from=$(steal_ticks); steal_since=$(date +%s%N)
 }
 
+# start_mixed <name>: fresh data dir, five targets of mixed kinds (see mixed above), waits until ready
+start_mixed() {
+  wait_quiet
+  local dir="$work/$1"
+  mkdir -p "$dir"
+  cp -r config/templates "$dir/templates"   # the email target's templates, beside its targets file
+  cat > "$dir/targets.yaml" <<YAML
+targets:
+  - name: sink-1
+    type: http
+    url: http://127.0.0.1:$SINK_PORT/sink/1
+    headers: {X-Reload: "0"}
+  - name: sink-2
+    type: http
+    url: http://127.0.0.1:$SINK_PORT/sink/2
+  - {name: csv, type: file, directory: $dir/files/csv, format: csv}
+  - {name: ndjson, type: file, directory: $dir/files/ndjson, format: ndjson}
+  - name: registrar
+    type: email
+    to: ["{learner.email}"]
+    subject: "{learner.name} completed {course.title}"
+    template: completion
+YAML
+  launch_service "$dir/data" "$dir/targets.yaml" "$dir/service.log" \
+    -Dcoursewire.mail.host=127.0.0.1 -Dcoursewire.mail.port="$SMTP_PORT"
+  await_ready "$dir/service.log"
+  snapshot_others
+  steal_from=$(steal_ticks); steal_since=$(date +%s%N)
+}
+
 # CPU time the hypervisor gave to other guests (the "steal" column of /proc/stat), all cores
 steal_ticks() { awk '/^cpu / {print $9}' /proc/stat; }
 
@@ -177,7 +213,14 @@ for s in $SCENARIOS; do
       harness wrk targets=4 duration="$DURATION" wrkwarmup="$WRK_WARMUP" connections="$CONNECTIONS" threads="$THREADS" \
         lua=bench/tagmango.lua ${VERBOSE:+verbose=1}
       finish "$s" ;;
-    *) echo "unknown scenario $s (tp1 tp4 latency wrk4)" >&2; exit 2 ;;
+    mixed|mixed-reload)
+      start_mixed "$s"
+      extra=()
+      [ "$s" = mixed-reload ] && extra=(reload="$work/$s/targets.yaml")
+      harness mixed events="$EVENTS" warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY" smtpport="$SMTP_PORT" \
+        files="$work/$s/files" ${extra[@]+"${extra[@]}"}
+      finish "$s" ;;
+    *) echo "unknown scenario $s (tp1 tp4 latency wrk4 mixed mixed-reload)" >&2; exit 2 ;;
   esac
 done
 
