@@ -37,6 +37,8 @@ public interface CoursewireConfig {
 
     Admin admin();
 
+    Mail mail();
+
     interface Broker {
         /** Start an in-process Artemis broker; false when {@link #url()} points at an external one. */
         @WithDefault("true")
@@ -189,5 +191,30 @@ public interface CoursewireConfig {
     interface Admin {
         /** Token for the admin API ({@code Authorization: Token token=…} or {@code Bearer …}); a demo token applies, with a WARN, until set. */
         Optional<String> token();
+    }
+
+    /**
+     * The SMTP server email targets ({@code type: email}) send through. Plain SMTP, upgraded with
+     * STARTTLS when {@code starttls} is true (then required: a server that does not offer it fails the
+     * attempt rather than receiving the message in clear).
+     */
+    interface Mail {
+        @WithDefault("localhost")
+        String host();
+
+        @WithDefault("25")
+        int port();
+
+        /** SMTP AUTH user; none by default (no authentication). */
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** The sender address of every email target's messages. */
+        @WithDefault("coursewire@localhost")
+        String from();
+
+        @WithDefault("false")
+        boolean starttls();
     }
 }

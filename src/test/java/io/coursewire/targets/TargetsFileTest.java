@@ -3,6 +3,7 @@ package io.coursewire.targets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,9 +14,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The targets file as operators write it (§4): what is read, and what is refused with a reason. */
 class TargetsFileTest {
 
-    /** The kinds as the service has them; the HTTP kind's client is not needed to read a file. */
-    static final TargetsFile READER = new TargetsFile(new TargetKinds(List.of(new HttpTargetKind(null), new FileTargetKind())),
-            startedCamel());
+    /** A started Camel context, for compiling {@code when} predicates as the service does. */
+    static final org.apache.camel.CamelContext CAMEL = startedCamel();
+
+    /**
+     * The kinds as the service has them; the HTTP kind's client and the email kind's mailer are not
+     * needed to read a file. Email templates are the shipped ones, config/templates.
+     */
+    static final TargetsFile READER = new TargetsFile(new TargetKinds(List.of(new HttpTargetKind(null), new FileTargetKind(),
+            new EmailTargetKind(Path.of("config/templates"), null))), CAMEL);
 
     private static org.apache.camel.CamelContext startedCamel() {
         org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
@@ -76,6 +83,11 @@ class TargetsFileTest {
             "empty file format    | {name: t, type: file, directory: d, format: ''}                                  | 'format' must be a non-empty string",
             "file format in caps  | {name: t, type: file, directory: d, format: CSV}                                 | 'format' has unknown value 'CSV'",
             "file w/o directory   | {name: t, type: file, format: csv}                                               | 'directory' is required",
+            "email without to     | {name: t, type: email, subject: s, template: completion}                         | 'to' is required",
+            "email bad address    | {name: t, type: email, to: [registrar], subject: s, template: completion}        | 'to'[0] is not an email address",
+            "email subject typo   | {name: t, type: email, to: ['{learner.email}'], subject: '{learner.nmae}', template: completion} | 'subject': unknown field 'learner.nmae'",
+            "email no template    | {name: t, type: email, to: ['{learner.email}'], subject: s, template: nope}      | nope.txt does not exist",
+            "email template path  | {name: t, type: email, to: ['{learner.email}'], subject: s, template: ../x}      | 'template' must be a name",
             "bad name             | {name: 'T!', type: http, url: 'https://e.com'}                                   | must match [a-z0-9-]+",
             "simple not compiling | {name: t, type: file, directory: d, when: {simple: '${body[data] =='}}          | 'when' simple predicate does not compile",
             "simple unknown function | {name: t, type: file, directory: d, when: {simple: '${bdoy} == 1'}}          | Unknown function: bdoy",
