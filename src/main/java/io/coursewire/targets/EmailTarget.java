@@ -1,5 +1,6 @@
 package io.coursewire.targets;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import io.quarkus.qute.Template;
  * multipart/alternative). The templates are parsed and checked when the file is read: {@link #templates()}.
  */
 public record EmailTarget(String name, Filters filters, List<String> to, List<String> cc, List<String> bcc, String subject,
-        String template, Templates templates) implements Target {
+        String template, Templates templates, List<Path> sources) implements Target {
 
     /** The subject and bodies, parsed and checked ({@link EmailTemplates}). */
     public record Templates(Template subject, Template text, Optional<Template> html) {
@@ -22,6 +23,12 @@ public record EmailTarget(String name, Filters filters, List<String> to, List<St
     @Override
     public String type() {
         return EmailTargetKind.TYPE;
+    }
+
+    /** Its template files, {@code .html} included even when absent: adding one changes the target. */
+    @Override
+    public List<Path> sources() {
+        return sources;
     }
 
     /**

@@ -35,8 +35,8 @@ import io.quarkus.qute.TemplateException;
  * {@code config/templates/} for the default {@code config/targets.yaml}; a targets file elsewhere
  * (a test's, a ConfigMap's) brings its templates beside it. They are read with the targets file: a
  * template that does not parse or names a field the event does not have refuses the file (see
- * {@link EmailTemplates} for what templates see). An edited template applies when the targets file is
- * next applied (the service reads it again only when its content changes) or at restart.
+ * {@link EmailTemplates} for what templates see). The registry watches them with the targets file
+ * ({@link Target#sources()}): an edited template is read again, and refused like a bad targets file.
  *
  * <p><b>Recipients</b>: {@code {learner.email}} is the event's {@code data.learner.email} when it is
  * present and a valid address, and is skipped otherwise; the other addresses receive the message all
@@ -123,7 +123,8 @@ public class EmailTargetKind implements TargetKind<EmailTarget> {
         }
         Template text = template(entry, name, textFile, EmailTemplates.TEXT);
         Optional<Template> html = Files.exists(htmlFile) ? Optional.of(template(entry, name, htmlFile, EmailTemplates.HTML)) : Optional.empty();
-        return new EmailTarget(entry.name(), filters, to, cc, bcc, subjectSource, name, new EmailTarget.Templates(subject, text, html));
+        return new EmailTarget(entry.name(), filters, to, cc, bcc, subjectSource, name, new EmailTarget.Templates(subject, text, html),
+                List.of(textFile, htmlFile));
     }
 
     private static Template template(TargetEntry entry, String name, Path file, String contentType) throws InvalidTargetsException {

@@ -1,6 +1,8 @@
 package io.coursewire.targets;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +26,14 @@ public interface Target {
      * secrets and header values masked ({@link #MASKED}).
      */
     Map<String, Object> describe();
+
+    /**
+     * Files besides {@code targets.yaml} that this target was read from (an email target's templates):
+     * the registry watches them too, and a change to one reads the targets again.
+     */
+    default List<Path> sources() {
+        return List.of();
+    }
 
     /** What the admin API shows in place of a secret or a header value. */
     String MASKED = "***";

@@ -28,7 +28,7 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * The live registry of targets (§4): the set in force, swapped whole when {@code coursewire.targets.file}
  * changes. The file is read again every {@code coursewire.targets.reload-interval} (1 s) and compared
- * with what was last read, which works alike for an editor's save, a rename over it and a Kubernetes
+ * with what was last read (and the targets' own files, such as email templates, by size and time), which works alike for an editor's save, a rename over it and a Kubernetes
  * ConfigMap's symlink swap, where file-system events are unreliable. A valid change is applied at once;
  * an invalid one is refused whole, the targets in force stay, and the reason is logged and kept for
  * {@code GET /api/v1/targets}. An invalid file at start stops the start: routing accepted events to
@@ -77,6 +77,8 @@ public class TargetRegistry {
     private volatile Refusal lastRefused;
     /** The bytes last read, applied or refused: the same bytes are not read, logged or refused twice. */
     private byte[] lastRead;
+    /** The targets' own files (templates) as last seen: size and modification time of each. */
+    private List<String> lastSources = List.of();
     private ScheduledExecutorService watcher;
 
     @Inject
@@ -87,6 +89,7 @@ public class TargetRegistry {
         byte[] content = content();
         this.active = Active.of(reader.parse(text(content)), Instant.now());
         this.lastRead = content;
+        this.lastSources = stamps(active.targets());
         LOG.infof("Targets from %s: %s", file, names(active));
     }
 
@@ -149,13 +152,14 @@ public class TargetRegistry {
         } catch (InvalidTargetsException e) {
             return refuse(null, e.getMessage());
         }
-        if (Arrays.equals(content, lastRead)) {
+        if (Arrays.equals(content, lastRead) && stamps(active.targets()).equals(lastSources)) {
             return false;
         }
         List<Target> next;
         try {
             next = reader.parse(text(content));
         } catch (InvalidTargetsException e) {
+            lastSources = stamps(active.targets()); // a bad template is refused once, not every second
             return refuse(content, e.getMessage());
         }
         for (Listener listener : listeners) {
@@ -171,6 +175,7 @@ public class TargetRegistry {
         Active previous = active;
         active = Active.of(next, Instant.now());
         lastRead = content;
+        lastSources = stamps(next);
         lastRefused = null;
         LOG.infof("Targets from %s applied: %s (before: %s)", file, names(active), names(previous));
         for (Listener listener : listeners) {
@@ -201,6 +206,21 @@ public class TargetRegistry {
         } catch (IOException e) {
             throw new InvalidTargetsException("targets file " + file + " cannot be read: " + e.getMessage());
         }
+    }
+
+    /** Each source file's size and modification time ("missing" when absent), in order. */
+    private static List<String> stamps(List<Target> targets) {
+        List<String> stamps = new java.util.ArrayList<>();
+        for (Target target : targets) {
+            for (Path source : target.sources()) {
+                try {
+                    stamps.add(source + " " + Files.size(source) + " " + Files.getLastModifiedTime(source).toMillis());
+                } catch (IOException e) {
+                    stamps.add(source + " missing");
+                }
+            }
+        }
+        return stamps;
     }
 
     private static String text(byte[] content) {

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -260,6 +261,26 @@ class EmailDeliveryTest {
             registry.reload();
         }
         admin().get("/api/v1/targets").then().body("lastRefused", nullValue()).body("targets.name", contains("registrar", "progress"));
+    }
+
+    @Test
+    void aTemplateEditedAloneIsReadAgainRefusedWhenBrokenAndAppliedWhenFixed() throws Exception {
+        Path text = MailSinks.TEMPLATES.resolve("completion.txt");
+        String original = Files.readString(text);
+        java.time.Instant loaded = registry.active().loadedAt();
+        try {
+            Files.writeString(text, original + "\n{learner.nmae}\n");
+            assertThat(registry.reload()).as("applied").isFalse();
+            admin().get("/api/v1/targets").then().statusCode(200)
+                    .body("lastRefused.error", containsString("learner.nmae"))
+                    .body("loadedAt", is(loaded.toString()));
+        } finally {
+            Files.writeString(text, original + "\nSent by Coursewire.\n");
+        }
+        assertThat(registry.reload()).as("the fixed template is applied").isTrue();
+        admin().get("/api/v1/targets").then().body("lastRefused", nullValue()).body("targets.name", contains("registrar", "progress"));
+        Files.writeString(text, original);
+        registry.reload();
     }
 
     // --- helpers ------------------------------------------------------------------------------
