@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import org.apache.camel.CamelContext;
@@ -12,12 +13,14 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mail.MailConstants;
+import org.apache.camel.component.mail.MailEndpoint;
 
 import io.coursewire.CoursewireConfig;
 
 /**
  * Sends email targets' messages through camel-mail to the SMTP server of {@code coursewire.mail.*}.
- * The endpoint is made once, from the configuration, at the first message; each message sets its
+ * The endpoint is made once, from the configuration, at the first message, with a sender that keeps its
+ * SMTP connections ({@link ReusedSmtpConnections}); each message sets its
  * recipients, subject and sender as headers. A message with an HTML body is sent as HTML with its text
  * as the alternative ({@link MailConstants#MAIL_ALTERNATIVE_BODY}): multipart/alternative, which every
  * mail reader shows as it can. Connecting, reading and writing are each bounded by
@@ -31,17 +34,34 @@ import io.coursewire.CoursewireConfig;
 @Singleton
 public class SmtpMailer implements EmailTargetKind.Mailer {
 
+    private static final String STREAM_PROVIDER = "jakarta.mail.util.StreamProvider";
+
+    static {
+        // Jakarta Mail 2.1 looks its stream provider up with a ServiceLoader scan of the class path for
+        // every body part it encodes; in the packaged service (one jar of 36,000 entries) that scan was
+        // about 10% of the service's CPU with an email target (bench/delivery.sh mixed, JFR). Named, it is
+        // loaded directly.
+        if (System.getProperty(STREAM_PROVIDER) == null) {
+            System.setProperty(STREAM_PROVIDER, "org.eclipse.angus.mail.util.MailStreamProvider");
+        }
+    }
+
     private final CamelContext camel;
     private final ProducerTemplate producer;
     private final String uri;
     private final String from;
+    private final CoursewireConfig.Mail mailConfig;
+    private final Duration timeout;
     private volatile Endpoint endpoint;
+    private volatile ReusedSmtpConnections connections;
 
     @Inject
     public SmtpMailer(CoursewireConfig config, CamelContext camel, ProducerTemplate producer) {
         this.camel = camel;
         this.producer = producer;
         this.uri = uri(config.mail(), config.delivery().timeout());
+        this.mailConfig = config.mail();
+        this.timeout = config.delivery().timeout();
         this.from = config.mail().from();
     }
 
@@ -110,12 +130,22 @@ public class SmtpMailer implements EmailTargetKind.Mailer {
         if (e == null) {
             synchronized (this) {
                 if (endpoint == null) {
-                    endpoint = camel.getEndpoint(uri);
+                    MailEndpoint mail = camel.getEndpoint(uri, MailEndpoint.class);
+                    connections = ReusedSmtpConnections.to(mailConfig, timeout);
+                    mail.getConfiguration().setJavaMailSender(connections);
+                    endpoint = mail;
                 }
                 e = endpoint;
             }
         }
         return e;
+    }
+
+    @PreDestroy
+    void close() {
+        if (connections != null) {
+            connections.closeAll();
+        }
     }
 
     /** The failure and its causes, one line, each address in it masked. */

@@ -214,6 +214,10 @@ class EmailDeliveryTest {
             MailSinks.up();
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> received(learner, title).size() == 1);
+        String sent = id;
+        // The attempt is recorded just after the server took the message.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> admin().get("/api/v1/events/" + sent).then()
+                .body("deliveries.find { it.target == 'registrar' }.state", is("delivered")));
         List<String> errors = admin().get("/api/v1/events/" + id).then().statusCode(200)
                 .body("deliveries.find { it.target == 'registrar' }.state", is("delivered"))
                 .body("deliveries.find { it.target == 'registrar' }.attempts.outcome", hasItem("retrying"))
