@@ -102,7 +102,7 @@ public class DeliveryRoutes extends RouteBuilder {
         running.put(name, meters);
         builder.from("jms:queue:" + queue
                 + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE&cacheLevelName=CACHE_CONSUMER"
-                + "&concurrentConsumers=" + config.delivery().consumers()
+                + "&concurrentConsumers=" + concurrency(name)
                 + "&recoveryInterval=1000&errorHandlerLoggingLevel=DEBUG&errorHandlerLogStackTrace=false")
                 .routeId(routeId(name))
                 .process(attempt::begin)
@@ -112,6 +112,12 @@ public class DeliveryRoutes extends RouteBuilder {
                 .doCatch(Exception.class)
                     .process(attempt::failed)
                 .end();
+    }
+
+    /** As the target's kind asks ({@link io.coursewire.targets.TargetKind#concurrency}), when the route is made. */
+    private int concurrency(String name) {
+        int configured = config.delivery().consumers();
+        return targets.byName(name).map(t -> kinds.concurrency(t, configured)).orElse(configured);
     }
 
     private void remove(String name) {

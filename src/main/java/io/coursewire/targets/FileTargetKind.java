@@ -97,6 +97,15 @@ public class FileTargetKind implements TargetKind<FileTarget> {
         }
     }
 
+    /**
+     * One delivery at a time to an ndjson or csv target: its appends to a file are serialized anyway, and
+     * more consumers would only wait on the lock, each holding a thread and a broker session.
+     */
+    @Override
+    public int concurrency(FileTarget target, int configured) {
+        return FileTarget.FORMAT_JSON.equals(target.format()) ? configured : 1;
+    }
+
     /** The name of an ndjson or csv file without its extension: the event's date in UTC, {@code yyyy-MM-dd}. */
     static String day(Instant time) {
         return LocalDate.ofInstant(time, ZoneOffset.UTC).toString();

@@ -35,4 +35,12 @@ public interface TargetKind<T extends Target> {
      *         dead-lettered when {@linkplain DeliveryFailedException#permanent() permanent}
      */
     Integer deliver(T target, OutboundEvent event) throws DeliveryFailedException, InterruptedException;
+
+    /**
+     * How many deliveries to this target may be under way at once, given {@code coursewire.delivery.consumers}:
+     * that number unless the kind's step gains nothing from more (appends to one file are serialized).
+     */
+    default int concurrency(T target, int configured) {
+        return configured;
+    }
 }

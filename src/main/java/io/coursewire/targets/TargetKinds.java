@@ -37,6 +37,13 @@ public class TargetKinds {
         return byType.keySet();
     }
 
+    /** See {@link TargetKind#concurrency}. */
+    @SuppressWarnings("unchecked")
+    public int concurrency(Target target, int configured) {
+        TargetKind<Target> kind = (TargetKind<Target>) byType.get(target.type());
+        return Math.max(1, kind.concurrency(target, configured));
+    }
+
     /** The target's own kind delivers the event (see {@link TargetKind#deliver}). */
     @SuppressWarnings("unchecked")
     public Integer deliver(Target target, OutboundEvent event) throws DeliveryFailedException, InterruptedException {
