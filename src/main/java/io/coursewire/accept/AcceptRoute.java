@@ -4,7 +4,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The shared end of every inbound route: the vendor's YAML route authenticates and translates, then
- * hands the {@link io.coursewire.inbound.Translation} here to be accepted durably.
+ * hands the {@link io.coursewire.accept.Translation} here to be accepted durably.
  */
 public class AcceptRoute extends RouteBuilder {
 

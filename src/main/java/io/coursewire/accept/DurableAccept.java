@@ -17,9 +17,6 @@ import io.coursewire.canonical.CanonicalEvent;
 import io.coursewire.canonical.CanonicalJson;
 import io.coursewire.channel.DurableChannel;
 import io.coursewire.channel.RoutedEvent;
-import io.coursewire.inbound.InboundRequest;
-import io.coursewire.inbound.IngestMetrics;
-import io.coursewire.inbound.Translation;
 import io.coursewire.problem.ProblemException;
 
 /**
@@ -55,7 +52,7 @@ public class DurableAccept extends AsyncProcessorSupport {
         Translation translation = exchange.getMessage().getBody(Translation.class);
         if (translation instanceof Translation.Ignored ignored) {
             respond(exchange, ignoredAnswer(ignored));
-            count(exchange, IngestMetrics.Outcome.IGNORED);
+            count(exchange, ignored.vendor(), IngestMetrics.Outcome.IGNORED);
             callback.done(true);
             return true;
         }
@@ -78,7 +75,7 @@ public class DurableAccept extends AsyncProcessorSupport {
             seen.outcome().whenComplete((ok, failure) -> {
                 if (failure == null) {
                     respond(exchange, accepted(event.id(), true));
-                    count(exchange, IngestMetrics.Outcome.DUPLICATE);
+                    count(exchange, event.vendor(), IngestMetrics.Outcome.DUPLICATE);
                 } else {
                     exchange.setException(ProblemException.unavailable("the event could not be stored; retry later", RETRY_AFTER_SECONDS));
                 }
@@ -91,7 +88,7 @@ public class DurableAccept extends AsyncProcessorSupport {
             if (failure == null) {
                 first.accepted();
                 respond(exchange, accepted(event.id(), false));
-                count(exchange, IngestMetrics.Outcome.ACCEPTED);
+                count(exchange, event.vendor(), IngestMetrics.Outcome.ACCEPTED);
             } else {
                 first.failed(failure);
                 LOG.warnf("Event %s from %s not stored (%s); answering 503", event.id(), event.vendor(), failure.getClass().getSimpleName());
@@ -102,8 +99,8 @@ public class DurableAccept extends AsyncProcessorSupport {
         return false;
     }
 
-    private void count(Exchange exchange, IngestMetrics.Outcome outcome) {
-        metrics.ended(exchange.getProperty(InboundRequest.VENDOR, String.class), outcome, exchange.getClock().elapsed());
+    private void count(Exchange exchange, String vendor, IngestMetrics.Outcome outcome) {
+        metrics.ended(vendor, outcome, exchange.getClock().elapsed());
     }
 
     private static String accepted(String id, boolean duplicate) {

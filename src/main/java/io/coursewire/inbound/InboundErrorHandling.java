@@ -4,6 +4,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 
+import io.coursewire.accept.IngestMetrics;
+
 /**
  * How every inbound HTTP route answers what it refuses: a problem+json body with the right 4xx (or
  * 503), never a stack trace. Applies to all routes (YAML ones included); the handlers only match

@@ -5,6 +5,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.jboss.logging.Logger;
 
+import io.coursewire.accept.IngestMetrics;
 import io.coursewire.problem.Problem;
 import io.coursewire.problem.ProblemException;
 import io.coursewire.problem.ProblemJson;

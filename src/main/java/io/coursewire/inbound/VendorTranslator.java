@@ -5,6 +5,8 @@ import org.apache.camel.Processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.coursewire.accept.Translation;
+
 /**
  * A Message Translator from one vendor's webhook payload to the {@link io.coursewire.canonical.CanonicalEvent}.
  * Implementations are pure functions of the payload and headers (plus their own configuration), so

@@ -5,6 +5,7 @@ import java.util.Map;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import io.coursewire.accept.IngestMetrics;
 import io.coursewire.CoursewireConfig;
 import io.coursewire.problem.Problem;
 import io.vertx.ext.web.Router;

@@ -21,7 +21,7 @@ import io.coursewire.channel.Channels;
 import io.coursewire.channel.DurableChannel;
 import io.coursewire.channel.EmbeddedBroker;
 import io.coursewire.inbound.InboundJson;
-import io.coursewire.inbound.Translation;
+import io.coursewire.accept.Translation;
 import io.coursewire.inbound.vendors.TagMangoTranslator;
 import io.coursewire.support.Fixtures;
 import io.coursewire.support.Webhooks;

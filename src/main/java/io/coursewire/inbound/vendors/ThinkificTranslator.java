@@ -20,7 +20,7 @@ import io.coursewire.canonical.Times;
 import io.coursewire.inbound.Fields;
 import io.coursewire.inbound.InvalidPayloadException;
 import io.coursewire.inbound.RequestHeaders;
-import io.coursewire.inbound.Translation;
+import io.coursewire.accept.Translation;
 import io.coursewire.inbound.VendorTranslator;
 
 /**

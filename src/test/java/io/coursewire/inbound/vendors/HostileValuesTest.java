@@ -33,7 +33,7 @@ import io.coursewire.canonical.CanonicalJson;
 import io.coursewire.inbound.InboundJson;
 import io.coursewire.inbound.InvalidPayloadException;
 import io.coursewire.inbound.RequestHeaders;
-import io.coursewire.inbound.Translation;
+import io.coursewire.accept.Translation;
 import io.coursewire.inbound.VendorTranslator;
 
 /**

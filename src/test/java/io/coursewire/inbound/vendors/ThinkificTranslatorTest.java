@@ -31,7 +31,7 @@ import io.coursewire.canonical.CanonicalEvent.Tenant;
 import io.coursewire.canonical.EventIds;
 import io.coursewire.canonical.EventType;
 import io.coursewire.inbound.RequestHeaders;
-import io.coursewire.inbound.Translation;
+import io.coursewire.accept.Translation;
 
 class ThinkificTranslatorTest {
 

@@ -42,7 +42,7 @@ import io.coursewire.inbound.Fields;
 import io.coursewire.inbound.InboundJson;
 import io.coursewire.inbound.InvalidPayloadException;
 import io.coursewire.inbound.RequestHeaders;
-import io.coursewire.inbound.Translation;
+import io.coursewire.accept.Translation;
 import io.coursewire.inbound.VendorTranslator;
 import io.coursewire.support.Properties;
 import io.coursewire.support.Properties.Generator;

@@ -19,7 +19,7 @@ import io.coursewire.canonical.CanonicalEvent;
 import io.coursewire.canonical.CanonicalSchema;
 import io.coursewire.inbound.InboundJson;
 import io.coursewire.inbound.InvalidPayloadException;
-import io.coursewire.inbound.Translation;
+import io.coursewire.accept.Translation;
 
 /** Fixture loading and payload editing for the translator tests; fixtures come from the classpath only. */
 final class TranslatorTesting {

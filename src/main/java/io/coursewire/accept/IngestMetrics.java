@@ -1,4 +1,4 @@
-package io.coursewire.inbound;
+package io.coursewire.accept;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.coursewire.inbound;
+package io.coursewire.accept;
 
 import io.coursewire.canonical.CanonicalEvent;
 
