@@ -826,8 +826,9 @@ public class DeliveryBench {
         Sink sink = sink(args, 2);
         SmtpSink smtp = new SmtpSink(intArg(args, "smtpport", 19025));
         Load load = load(args);
-        System.out.printf("mixed, 5 targets (2 http, csv, ndjson, email): %d events, %d in flight, after %d warm-up events%s%n",
-                events, concurrency, warmup, reload == null ? "" : "; targets reloaded every second");
+        System.out.printf("mixed, 5 targets (2 http, csv, ndjson, email): %d events, %s, after %d warm-up events%s%n",
+                events, intArg(args, "rate", 0) > 0 ? "open loop at " + intArg(args, "rate", 0) + "/s" : concurrency + " in flight", warmup,
+                reload == null ? "" : "; targets reloaded every second");
         // Warm-up: its events at every target before the measured run starts.
         if (warmup > 0) {
             long t0 = System.nanoTime();
@@ -861,7 +862,22 @@ public class DeliveryBench {
         }
         Map<String, java.util.TreeMap<Double, Double>> before = serviceLatencyBuckets(service);
         Cpu cpu = new Cpu();
-        Sent sent = sendClosed(load, "m", events, concurrency, true);
+        int rate = intArg(args, "rate", 0);
+        Sent sent;
+        if (rate > 0) {
+            // Open loop: the accept -> delivery times are the service's at that rate, not a queue's at saturation.
+            sent = new Sent(events, true);
+            for (int i = 0; i < events; i++) {
+                sent.emails[i] = load.email("m", i);
+            }
+            AtomicInteger inFlight = new AtomicInteger();
+            openLoop(load, "m", rate, sent, inFlight);
+            while (inFlight.get() > 0) {
+                Thread.sleep(5);
+            }
+        } else {
+            sent = sendClosed(load, "m", events, concurrency, true);
+        }
         long complete = awaitAllFive(sent, sink, smtp, files, cap);
         reloading.set(false);
         if (reloader != null) {
@@ -897,8 +913,8 @@ public class DeliveryBench {
         for (Map.Entry<String, java.util.TreeMap<Double, Double>> e : after.entrySet()) {
             worstP99 = Math.max(worstP99, bucketPercentileMs(before.get(e.getKey()), e.getValue(), 99));
         }
-        System.out.printf("RESULT mixed%s events=%d e2e_eps=%s dead=%d reloads=%d worst_target_p99_ms=%.0f complete=%s%n",
-                reload == null ? "" : "-reload", accepted, complete > 0 ? String.format("%.0f", accepted / e2eSeconds) : "NA", dead,
+        System.out.printf("RESULT mixed%s%s events=%d e2e_eps=%s dead=%d reloads=%d worst_target_p99_ms=%.0f complete=%s%n",
+                reload == null ? "" : "-reload", rate > 0 ? " rate=" + rate : "", accepted, complete > 0 ? String.format("%.0f", accepted / e2eSeconds) : "NA", dead,
                 reloads.get(), worstP99, complete > 0);
         load.stop();
         sink.stop();

@@ -14,6 +14,7 @@
 #            events closed loop, until every one is at all five; dead letters counted; accept -> delivery
 #            p50/p99 per target from the service's own histogram
 #   mixed-reload  the same while the targets file is rewritten every second (a header value changes)
+#            MIXED_RATE=<events/s>: both send open loop at that rate instead (latency at a given load)
 #
 # and the service's peak RSS (VmHWM) for each.
 #
@@ -217,6 +218,7 @@ for s in $SCENARIOS; do
       start_mixed "$s"
       extra=()
       [ "$s" = mixed-reload ] && extra=(reload="$work/$s/targets.yaml")
+      [ -n "${MIXED_RATE:-}" ] && extra+=(rate="$MIXED_RATE")
       harness mixed events="$EVENTS" warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY" smtpport="$SMTP_PORT" \
         files="$work/$s/files" ${extra[@]+"${extra[@]}"}
       finish "$s" ;;
