@@ -1,6 +1,6 @@
 package io.coursewire.delivery;
 
-import static io.restassured.RestAssured.given;
+import static io.coursewire.support.Admin.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -18,10 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
@@ -36,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.coursewire.support.CapturedLog;
 import io.coursewire.support.Fixtures;
 import io.coursewire.support.MailSinks;
 import io.coursewire.support.Webhooks;
@@ -43,7 +40,6 @@ import io.coursewire.targets.TargetRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * Email targets against a real SMTP server (GreenMail), through camel-mail: what the registrar, the
@@ -78,42 +74,17 @@ class EmailDeliveryTest {
     @Inject
     TargetRegistry registry;
 
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLoggerName() != null && record.getLoggerName().startsWith("com.icegreen")) {
-                return; // the test's mail server, not the service
-            }
-            StringBuilder text = new StringBuilder(String.valueOf(record.getMessage()));
-            if (record.getParameters() != null) {
-                for (Object p : record.getParameters()) {
-                    text.append(' ').append(p);
-                }
-            }
-            for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
-                text.append(' ').append(t);
-            }
-            logged.add(text.toString());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final CapturedLog log = new CapturedLog("com.icegreen");
+    private final List<String> logged = log.lines();
 
     @BeforeEach
     void listen() {
-        Logger.getLogger("").addHandler(capture);
+        log.listen();
     }
 
     @AfterEach
     void noAddressWasLogged() {
-        Logger.getLogger("").removeHandler(capture);
+        log.stop();
         assertThat(logged).as("log lines").noneMatch(line -> line.contains("@example.com") || line.contains(REGISTRAR)
                 || line.contains(DEAN) || line.contains(AUDIT) || line.contains(PROGRESS));
     }
@@ -288,10 +259,6 @@ class EmailDeliveryTest {
     }
 
     // --- helpers ------------------------------------------------------------------------------
-
-    static RequestSpecification admin() {
-        return given().header("Authorization", "Token token=test-admin-token");
-    }
 
     /** Posts a Zapnito participation update of its own course and learner; returns the accepted event id. */
     static String zapnito(int percent, String email, String name, String title) {

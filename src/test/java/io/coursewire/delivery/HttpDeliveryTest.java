@@ -6,7 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
-import static io.restassured.RestAssured.given;
+import static io.coursewire.support.Admin.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -196,10 +196,6 @@ class HttpDeliveryTest {
     }
 
     // --- helpers ------------------------------------------------------------------------------
-
-    static io.restassured.specification.RequestSpecification admin() {
-        return given().header("Authorization", "Token token=test-admin-token");
-    }
 
     /** Posts a distinct TagMango completion of the given course; returns the accepted event id. */
     static String accept(String course) {

@@ -4,10 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.coursewire.support.CapturedLog;
 import io.coursewire.support.EventFiles;
 import io.coursewire.support.Fixtures;
 import io.coursewire.support.Webhooks;
@@ -27,39 +24,17 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class LogHygieneTest {
 
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            StringBuilder text = new StringBuilder(String.valueOf(record.getMessage()));
-            if (record.getParameters() != null) {
-                for (Object p : record.getParameters()) {
-                    text.append(' ').append(p);
-                }
-            }
-            for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
-                text.append(' ').append(t);
-            }
-            logged.add(text.toString());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final CapturedLog log = new CapturedLog(null);
+    private final List<String> logged = log.lines();
 
     @BeforeEach
     void listen() {
-        Logger.getLogger("").addHandler(capture);
+        log.listen();
     }
 
     @AfterEach
     void stopListening() {
-        Logger.getLogger("").removeHandler(capture);
+        log.stop();
     }
 
     @Test
