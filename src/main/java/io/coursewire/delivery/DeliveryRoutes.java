@@ -4,8 +4,11 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -26,8 +29,8 @@ import io.coursewire.targets.TargetRegistry;
  * Each route reads, top to bottom: take the delivery, let the target's kind deliver it, record the
  * outcome.
  *
- * <p>The routes follow the {@link TargetRegistry}: a target that appears gets its route, added to the
- * running Camel context; one that disappears has its route stopped (an attempt under way finishes) and
+ * <p>The routes follow the {@link TargetRegistry}, on a thread of their own so that a change to the file is
+ * never held up by a route stopping: a target that appears gets its route, added to the running Camel context; one that disappears has its route stopped (an attempt under way finishes) and
  * removed, and its meters go with it. Its queue stays, with its pending deliveries and the retries
  * waiting on the broker: nothing is lost or dead-lettered, and they resume when a target of that name
  * comes back. A changed target keeps its route: each attempt looks the target up by name. Camel routes
@@ -55,6 +58,12 @@ public class DeliveryRoutes extends RouteBuilder {
     @Inject
     DeliveryMetrics metrics;
 
+    /** Route changes, one at a time and in order, each toward the set in force when it runs. */
+    private final ExecutorService changes = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "delivery-routes");
+        t.setDaemon(true);
+        return t;
+    });
     /** The routes running now, by target name, with their meters. */
     private final Map<String, DeliveryMetrics.PerTarget> running = new ConcurrentHashMap<>();
 
@@ -66,9 +75,16 @@ public class DeliveryRoutes extends RouteBuilder {
         targets.listen(new TargetRegistry.Listener() {
             @Override
             public void applied(TargetRegistry.Active previous, TargetRegistry.Active current) {
-                follow(current.byName().keySet());
+                // Off the registry's thread: stopping a route waits for its attempt under way (up to
+                // STOP_TIMEOUT_SECONDS), and the next change to the file must not wait for that.
+                changes.execute(() -> follow(targets.active().byName().keySet()));
             }
         });
+    }
+
+    @PreDestroy
+    void stopFollowing() {
+        changes.shutdownNow();
     }
 
     private synchronized void follow(Set<String> names) {
