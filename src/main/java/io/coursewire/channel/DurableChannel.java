@@ -209,28 +209,6 @@ public class DurableChannel {
         }
     }
 
-    /**
-     * Messages waiting on each queue whose name starts with {@code prefix}, scheduled ones included, as
-     * the embedded broker counts them. Empty with an external broker: its own management is the
-     * source there.
-     */
-    public Map<String, Long> waitingByQueue(String prefix) {
-        org.apache.activemq.artemis.core.server.ActiveMQServer server = broker.server();
-        Map<String, Long> waiting = new java.util.TreeMap<>();
-        if (server == null || server.getPostOffice() == null) {
-            return waiting;
-        }
-        for (SimpleString address : server.getPostOffice().getAddresses()) {
-            if (address.toString().startsWith(prefix)) {
-                org.apache.activemq.artemis.core.server.Queue queue = server.locateQueue(address);
-                if (queue != null) {
-                    waiting.put(address.toString(), queue.getMessageCount());
-                }
-            }
-        }
-        return waiting;
-    }
-
     /** True when the broker accepts a session now. */
     public boolean isAvailable() {
         try (ClientSessionFactory factory = locator.createSessionFactory()) {

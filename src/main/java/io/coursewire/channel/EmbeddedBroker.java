@@ -5,6 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -108,6 +110,32 @@ public class EmbeddedBroker {
     public org.apache.activemq.artemis.core.server.ActiveMQServer server() {
         EmbeddedActiveMQ s = server;
         return s == null ? null : s.getActiveMQServer();
+    }
+
+    /**
+     * Messages waiting on a queue, scheduled ones included, as this broker counts them; NaN when the
+     * broker is not embedded (an external broker's own management is the source there) or has no such queue.
+     */
+    public double waiting(String queue) {
+        ActiveMQServer s = server();
+        Queue q = s == null ? null : s.locateQueue(SimpleString.of(queue));
+        return q == null ? Double.NaN : q.getMessageCount();
+    }
+
+    /** {@link #waiting} for every queue whose name starts with {@code prefix}; empty when not embedded. */
+    public Map<String, Long> waitingByPrefix(String prefix) {
+        ActiveMQServer s = server();
+        Map<String, Long> waiting = new TreeMap<>();
+        if (s == null || s.getPostOffice() == null) {
+            return waiting;
+        }
+        for (SimpleString address : s.getPostOffice().getAddresses()) {
+            Queue q = address.toString().startsWith(prefix) ? s.locateQueue(address) : null;
+            if (q != null) {
+                waiting.put(address.toString(), q.getMessageCount());
+            }
+        }
+        return waiting;
     }
 
     /**

@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.coursewire.channel.Channels;
-import io.coursewire.channel.DurableChannel;
+import io.coursewire.channel.EmbeddedBroker;
 
 /**
  * Deliveries not yet made, by target name: the messages on each target's queue, waiting retries
@@ -17,16 +17,16 @@ import io.coursewire.channel.DurableChannel;
 @Singleton
 public class PendingDeliveries {
 
-    private final DurableChannel channel;
+    private final EmbeddedBroker broker;
 
     @Inject
-    public PendingDeliveries(DurableChannel channel) {
-        this.channel = channel;
+    public PendingDeliveries(EmbeddedBroker broker) {
+        this.broker = broker;
     }
 
     public Map<String, Long> byTarget() {
         Map<String, Long> pending = new TreeMap<>();
-        channel.waitingByQueue(Channels.DELIVERY_PREFIX)
+        broker.waitingByPrefix(Channels.DELIVERY_PREFIX)
                 .forEach((queue, count) -> pending.put(queue.substring(Channels.DELIVERY_PREFIX.length()), count));
         return pending;
     }

@@ -6,9 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.core.server.Queue;
 
 import io.coursewire.channel.Channels;
 import io.coursewire.channel.EmbeddedBroker;
@@ -56,15 +53,8 @@ public class QueueDepthMetrics {
     }
 
     private static Gauge gauge(MeterRegistry registry, EmbeddedBroker broker, String queue) {
-        SimpleString name = SimpleString.of(queue);
-        return Gauge.builder("coursewire.queue.depth", broker, b -> depth(b, name))
+        return Gauge.builder("coursewire.queue.depth", broker, b -> b.waiting(queue))
                 .description("Messages waiting on a broker queue, scheduled retries included")
                 .tag("queue", queue).register(registry);
-    }
-
-    private static double depth(EmbeddedBroker broker, SimpleString name) {
-        ActiveMQServer server = broker.server();
-        Queue queue = server == null ? null : server.locateQueue(name);
-        return queue == null ? Double.NaN : queue.getMessageCount();
     }
 }
