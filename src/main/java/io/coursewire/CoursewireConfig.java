@@ -33,6 +33,8 @@ public interface CoursewireConfig {
 
     Routing routing();
 
+    Subscriptions subscriptions();
+
     Delivery delivery();
 
     Admin admin();
@@ -171,6 +173,21 @@ public interface CoursewireConfig {
 
         Retry retry();
 
+        Circuit circuit();
+
+        /**
+         * Circuit breaker per target and per subscription (§5): after {@code failure-threshold} consecutive
+         * failed attempts the target is paused (its deliveries wait, pending); every {@code probe-interval}
+         * one delivery probes it; a success resumes it.
+         */
+        interface Circuit {
+            @WithDefault("10")
+            int failureThreshold();
+
+            @WithDefault("1m")
+            Duration probeInterval();
+        }
+
         /** Exponential backoff: the n-th retry waits initial-delay × multiplier^(n-1), at most max-delay. */
         interface Retry {
             @WithDefault("10s")
@@ -186,6 +203,25 @@ public interface CoursewireConfig {
             @WithDefault("12")
             int maxAttempts();
         }
+    }
+
+    /** REST Hook subscriptions (§5): HTTP subscribers that register themselves at run time. */
+    interface Subscriptions {
+        /** Subscriber URLs on loopback, link-local, private or unspecified addresses are refused unless true. */
+        @WithDefault("false")
+        boolean allowPrivateNetworks();
+
+        /** Deliveries under way to one subscriber at most; more wait, in order, without holding a thread. */
+        @WithDefault("8")
+        int concurrency();
+
+        /** Sessions taking subscriber deliveries from the broker (threads, whatever the number of subscriptions). */
+        @WithDefault("2")
+        int consumers();
+
+        /** Subscriber deliveries under way or waiting in memory at most, over all subscribers. */
+        @WithDefault("4096")
+        int maxInFlight();
     }
 
     interface Admin {

@@ -24,4 +24,9 @@ public class DeliveryFailedException extends Exception {
     public boolean permanent() {
         return permanent;
     }
+
+    /** This failure as a future's failure cause ({@code CompletableFuture} unwraps it again). */
+    public java.util.concurrent.CompletionException unchecked() {
+        return new java.util.concurrent.CompletionException(this);
+    }
 }
