@@ -44,6 +44,8 @@ public class DeadLetterResource {
     @Inject
     TargetRegistry targets;
     @Inject
+    io.coursewire.targets.Subscriptions subscriptions;
+    @Inject
     ReplayRequests replays;
 
     @GET
@@ -72,7 +74,7 @@ public class DeadLetterResource {
         AdminQueries.StoredDeadLetter stored = queries.deadLetter(key)
                 .orElseThrow(() -> Problems.notFound("unknown-dead-letter", "no dead letter " + id));
         AdminQueries.DeadLetter dead = stored.deadLetter();
-        if (targets.byName(dead.target()).isEmpty()) {
+        if (targets.byName(dead.target()).isEmpty() && subscriptions.target(dead.target()).isEmpty()) {
             throw new ProblemException(409, "target-gone", "Conflict", "target '" + dead.target() + "' is no longer configured",
                     java.util.Map.of());
         }

@@ -65,6 +65,8 @@ public class EventResource {
     @Inject
     TargetRegistry targets;
     @Inject
+    io.coursewire.targets.Subscriptions subscriptions;
+    @Inject
     RecipientResolver recipients;
     @Inject
     ReplayRequests replays;
@@ -100,7 +102,7 @@ public class EventResource {
         String only = targetParam != null ? targetParam : targetIn(body);
         List<Target> chosen;
         if (only != null) {
-            chosen = List.of(targets.byName(only).orElseThrow(() -> Problems.notFound("unknown-target", "no target named '" + only + "'")));
+            chosen = List.of(targets.byName(only).or(() -> subscriptions.target(only)).orElseThrow(() -> Problems.notFound("unknown-target", "no target named '" + only + "'")));
         } else {
             RoutedEvent routed = RoutedEvent.parse(json);
             chosen = recipients.targetsFor(routed);

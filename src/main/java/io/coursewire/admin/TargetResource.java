@@ -23,6 +23,9 @@ import io.coursewire.problem.ProblemException;
 import io.coursewire.targets.InvalidTargetsException;
 import io.coursewire.targets.Target;
 import io.coursewire.targets.TargetRegistry;
+import io.coursewire.targets.Subscription;
+import io.coursewire.targets.Subscriptions;
+import io.coursewire.delivery.CircuitBreakers;
 import io.coursewire.targets.TargetsFile;
 
 /**
@@ -48,8 +51,19 @@ public class TargetResource {
     public record Removed(String name, long pending) {
     }
 
-    /** What is in force: each active target with its pending deliveries, and what the file's last reads left. */
-    public record InForce(String file, Instant loadedAt, List<Map<String, Object>> targets, Refused lastRefused, List<Removed> removed) {
+    /**
+     * The REST Hook subscribers together (each one's own state is in its hook's listing): how many, their
+     * deliveries waiting on the broker, and how many circuits are closed, half-open and open.
+     */
+    public record Subscribers(int count, long pending, Map<String, Long> circuits) {
+    }
+
+    /**
+     * What is in force: each active target with its pending deliveries and its circuit, the subscribers,
+     * and what the file's last reads left.
+     */
+    public record InForce(String file, Instant loadedAt, List<Map<String, Object>> targets, Subscribers subscriptions, Refused lastRefused,
+            List<Removed> removed) {
     }
 
     @Inject
@@ -58,9 +72,13 @@ public class TargetResource {
     TargetsFile reader;
     @Inject
     PendingDeliveries pending;
+    @Inject
+    CircuitBreakers circuits;
+    @Inject
+    Subscriptions subscriptions;
 
     @GET
-    @Operation(summary = "The targets in force, the last refused version of the file, and removed targets with pending deliveries")
+    @Operation(summary = "The targets in force with their pending deliveries and circuits, the subscribers together, the last refused version of the file, and removed targets with pending deliveries")
     @APIResponse(responseCode = "200", description = "Secrets, header values and URL query values masked")
     @APIResponse(responseCode = "401", description = "No or a wrong admin token")
     public InForce inForce() {
@@ -70,6 +88,7 @@ public class TargetResource {
         for (Target target : active.targets()) {
             Map<String, Object> described = target.describe();
             described.put("pending", waiting.getOrDefault(target.name(), 0L));
+            described.put("circuit", circuits.state(target.name()).label());
             targets.add(described);
         }
         List<Removed> removed = new ArrayList<>();
@@ -79,7 +98,17 @@ public class TargetResource {
             }
         });
         Refused refused = registry.lastRefused().map(r -> new Refused(r.error(), r.at())).orElse(null);
-        return new InForce(registry.file().toString(), active.loadedAt(), targets, refused, removed);
+        Map<String, Long> states = new java.util.LinkedHashMap<>();
+        long tripped = 0;
+        for (Map.Entry<CircuitBreakers.State, Long> e : circuits.counts(Subscription::isSubscription).entrySet()) {
+            if (e.getKey() != CircuitBreakers.State.CLOSED) {
+                states.put(e.getKey().label(), e.getValue());
+                tripped += e.getValue();
+            }
+        }
+        states.put(CircuitBreakers.State.CLOSED.label(), Math.max(0, subscriptions.count() - tripped));
+        Subscribers subscribers = new Subscribers(subscriptions.count(), pending.subscribers(), states);
+        return new InForce(registry.file().toString(), active.loadedAt(), targets, subscribers, refused, removed);
     }
 
     @POST

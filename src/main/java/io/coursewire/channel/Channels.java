@@ -12,8 +12,19 @@ public final class Channels {
     /** Message property: when ingest accepted the event (epoch millis), for accept→delivery latency. */
     public static final String ACCEPTED_AT = "acceptedAt";
 
+    /**
+     * Router → every REST Hook subscriber: one queue, shared, however many subscriptions there are (a
+     * queue each would ask for a consumer each). Consumed by the subscriber dispatcher, which keeps each
+     * subscriber's deliveries apart in memory.
+     */
+    public static final String SUBSCRIBER_DELIVERIES = "coursewire.subscriber-deliveries";
+
+    /**
+     * A static target's own queue, or the subscribers' shared one: a static target's name never has a
+     * colon (the targets file refuses it), a subscription's always does ({@code subscription:<id>}).
+     */
     public static String deliveryQueue(String target) {
-        return DELIVERY_PREFIX + target;
+        return target.indexOf(':') >= 0 ? SUBSCRIBER_DELIVERIES : DELIVERY_PREFIX + target;
     }
 
     /** The broker's own dead-letter and expiry queues (unused by routing, which retries forever). */

@@ -12,15 +12,22 @@ import java.util.function.Function;
  *        attempts are recorded under; the same on every attempt and every replay
  * @param requestedAt when this delivery was asked for (epoch millis): the event's acceptance for a
  *        routed delivery, the operator's request for a replay; delivery latency counts from it
+ * @param held how often this attempt was held back while its target's circuit was open: each time
+ *        it goes back on the queue as a new message, which needs a duplicate id of its own
  */
 public record DeliveryRequest(String eventId, long eventAcceptedAt, String target, int attempt, String generation, long requestedAt,
-        byte[] json) {
+        byte[] json, int held) {
+
+    public DeliveryRequest(String eventId, long eventAcceptedAt, String target, int attempt, String generation, long requestedAt, byte[] json) {
+        this(eventId, eventAcceptedAt, target, attempt, generation, requestedAt, json, 0);
+    }
 
     static final String EVENT_ID = "eventId";
     static final String EVENT_ACCEPTED_AT = "eventAcceptedAt";
     static final String TARGET = "target";
     static final String ATTEMPT = "attempt";
     static final String GENERATION = "generation";
+    static final String HELD = "held";
 
     public static final String ROUTED = "0";
 
@@ -30,7 +37,12 @@ public record DeliveryRequest(String eventId, long eventAcceptedAt, String targe
     }
 
     public DeliveryRequest nextAttempt() {
-        return new DeliveryRequest(eventId, eventAcceptedAt, target, attempt + 1, generation, requestedAt, json);
+        return new DeliveryRequest(eventId, eventAcceptedAt, target, attempt + 1, generation, requestedAt, json, 0);
+    }
+
+    /** The same attempt, held once more (not an attempt: its number stays). */
+    public DeliveryRequest heldAgain() {
+        return new DeliveryRequest(eventId, eventAcceptedAt, target, attempt, generation, requestedAt, json, held + 1);
     }
 
     /**
@@ -38,9 +50,11 @@ public record DeliveryRequest(String eventId, long eventAcceptedAt, String targe
      * re-sending it (a redelivered event routed again, a retry scheduled again after a crash) stores it once.
      */
     public DurableChannel.Outgoing toMessage(long deliverAt) {
-        return new DurableChannel.Outgoing(Channels.deliveryQueue(target), key() + "#" + attempt, json,
-                Map.of(EVENT_ID, eventId, EVENT_ACCEPTED_AT, eventAcceptedAt, TARGET, target, ATTEMPT, attempt, GENERATION, generation,
-                        Channels.ACCEPTED_AT, requestedAt),
+        return new DurableChannel.Outgoing(Channels.deliveryQueue(target), key() + "#" + attempt + (held == 0 ? "" : "~" + held), json,
+                held == 0 ? Map.of(EVENT_ID, eventId, EVENT_ACCEPTED_AT, eventAcceptedAt, TARGET, target, ATTEMPT, attempt, GENERATION, generation,
+                        Channels.ACCEPTED_AT, requestedAt)
+                        : Map.of(EVENT_ID, eventId, EVENT_ACCEPTED_AT, eventAcceptedAt, TARGET, target, ATTEMPT, attempt, GENERATION, generation,
+                                Channels.ACCEPTED_AT, requestedAt, HELD, held),
                 deliverAt);
     }
 
@@ -60,6 +74,7 @@ public record DeliveryRequest(String eventId, long eventAcceptedAt, String targe
                 ((Number) property.apply(ATTEMPT)).intValue(),
                 String.valueOf(property.apply(GENERATION)),
                 requestedAt,
-                json);
+                json,
+                property.apply(HELD) instanceof Number h ? h.intValue() : 0);
     }
 }

@@ -161,6 +161,17 @@ public class DurableChannel {
         return new TransactionalBatchConsumer<>(name, queue, sessions, locator, this, handler, 2 * config.ingest().acceptTimeout().toMillis());
     }
 
+    /**
+     * Starts {@code sessions} consumers of {@code queue} whose messages are acknowledged one by one, when
+     * the work each started has its outcome stored ({@link IndividualAckConsumer}); at most
+     * {@code maxUnacknowledged} out at once over all sessions.
+     */
+    public IndividualAckConsumer consumeIndividually(String name, String queue, int sessions, int maxUnacknowledged,
+            IndividualAckConsumer.Handler handler) {
+        int perSession = Math.max(1, maxUnacknowledged / Math.max(1, sessions));
+        return new IndividualAckConsumer(name, queue, sessions, perSession, locator, handler);
+    }
+
     /** The broker message for one outgoing message, persistent, created on {@code session}. */
     static ClientMessage toMessage(ClientSession session, Outgoing m) {
         ClientMessage message = session.createMessage(Message.BYTES_TYPE, true);

@@ -42,6 +42,7 @@ public class EmbeddedBroker {
 
     /** Ids each delivery queue remembers; each id costs about 200 bytes of heap and a journal record. */
     static final int DELIVERY_DUPLICATE_WINDOW = 10_000;
+    static final int SUBSCRIBER_DUPLICATE_WINDOW = 50_000;
 
     /**
      * Ids the events address remembers. The Idempotent Receiver's window (100,000 by default) is seeded
@@ -266,20 +267,26 @@ public class EmbeddedBroker {
                 .setExpiryAddress(SimpleString.of(Channels.EXPIRED)));
         // Delivery queues: failures are handled by the delivery route (retry as a scheduled message,
         // dead letter); the broker redelivers only when that handling itself failed (broker trouble).
-        c.addAddressSetting(Channels.DELIVERY_PREFIX + "#", new AddressSettings()
+        // Delivery duplicate ids only need to cover re-sends right after a crash (an event fanned out
+        // again, a retry scheduled again), not the events' 100,000-id window; the subscribers' shared
+        // queue takes one event's whole fan-out (thousands) at a time, so it remembers more.
+        c.addAddressSetting(Channels.DELIVERY_PREFIX + "#", deliverySettings(DELIVERY_DUPLICATE_WINDOW));
+        c.addAddressSetting(Channels.SUBSCRIBER_DELIVERIES, deliverySettings(SUBSCRIBER_DUPLICATE_WINDOW));
+        return c;
+    }
+
+    private static AddressSettings deliverySettings(int duplicateWindow) {
+        return new AddressSettings()
                 .setMaxDeliveryAttempts(-1)
                 .setRedeliveryDelay(1_000)
                 .setRedeliveryMultiplier(2.0)
                 .setMaxRedeliveryDelay(60_000)
-                // Delivery duplicate ids only need to cover re-sends right after a crash (an event
-                // fanned out again, a retry scheduled again), not the events' 100,000-id window.
-                .setIDCacheSize(DELIVERY_DUPLICATE_WINDOW)
+                .setIDCacheSize(duplicateWindow)
                 .setAutoDeleteQueues(false)
                 .setAutoDeleteAddresses(false)
                 .setDefaultAddressRoutingType(RoutingType.ANYCAST)
                 .setDefaultQueueRoutingType(RoutingType.ANYCAST)
                 .setDeadLetterAddress(SimpleString.of(Channels.DEAD_LETTERS))
-                .setExpiryAddress(SimpleString.of(Channels.EXPIRED)));
-        return c;
+                .setExpiryAddress(SimpleString.of(Channels.EXPIRED));
     }
 }

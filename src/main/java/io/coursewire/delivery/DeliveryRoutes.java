@@ -17,7 +17,6 @@ import org.jboss.logging.Logger;
 
 import io.coursewire.CoursewireConfig;
 import io.coursewire.channel.Channels;
-import io.coursewire.channel.DurableChannel;
 import io.coursewire.targets.Target;
 import io.coursewire.targets.TargetKinds;
 import io.coursewire.targets.TargetRegistry;
@@ -52,9 +51,9 @@ public class DeliveryRoutes extends RouteBuilder {
     @Inject
     TargetKinds kinds;
     @Inject
-    DurableChannel channel;
+    DeliveryOutcomes outcomes;
     @Inject
-    DeliveryRecords records;
+    CircuitBreakers circuits;
     @Inject
     DeliveryMetrics metrics;
 
@@ -112,9 +111,9 @@ public class DeliveryRoutes extends RouteBuilder {
 
     private void define(RouteBuilder builder, String name) {
         String queue = Channels.deliveryQueue(name);
-        DeliveryMetrics.PerTarget meters = metrics.forTarget(name);
-        DeliveryAttempt attempt = new DeliveryAttempt(name, targets, kinds, channel, records,
-                Backoff.of(config.delivery().retry()), meters);
+        CircuitBreakers.Circuit circuit = circuits.of(name);
+        DeliveryMetrics.PerTarget meters = metrics.forTarget(name, circuit);
+        DeliveryAttempt attempt = new DeliveryAttempt(name, targets, kinds, outcomes, circuit, meters);
         running.put(name, meters);
         builder.from("jms:queue:" + queue
                 + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE&cacheLevelName=CACHE_CONSUMER"
@@ -149,6 +148,7 @@ public class DeliveryRoutes extends RouteBuilder {
         if (meters != null) {
             metrics.remove(meters);
         }
+        circuits.forget(name);
     }
 
     static String routeId(String target) {

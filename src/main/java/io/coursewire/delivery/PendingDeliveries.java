@@ -30,4 +30,10 @@ public class PendingDeliveries {
                 .forEach((queue, count) -> pending.put(queue.substring(Channels.DELIVERY_PREFIX.length()), count));
         return pending;
     }
+
+    /** Deliveries to REST Hook subscribers waiting on their shared queue (held and scheduled ones included). */
+    public long subscribers() {
+        double waiting = broker.waiting(Channels.SUBSCRIBER_DELIVERIES);
+        return Double.isNaN(waiting) ? 0 : (long) waiting;
+    }
 }

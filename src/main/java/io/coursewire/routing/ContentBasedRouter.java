@@ -58,6 +58,7 @@ public class ContentBasedRouter implements TransactionalBatchConsumer.Handler<Co
     void start(@Observes StartupEvent started) throws Exception {
         // A delivery sent to an address with no queue would be dropped: every target's queue exists first.
         ensureQueues(targets.all());
+        channel.ensureQueue(Channels.SUBSCRIBER_DELIVERIES);
         targets.listen(new TargetRegistry.Listener() {
             @Override
             public void preparing(List<Target> next) throws Exception {

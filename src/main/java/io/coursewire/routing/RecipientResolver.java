@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.coursewire.canonical.CanonicalJson;
 import io.coursewire.channel.RoutedEvent;
 import io.coursewire.targets.Target;
+import io.coursewire.targets.Subscriptions;
 import io.coursewire.targets.TargetRegistry;
 import io.coursewire.targets.When;
 
@@ -29,17 +30,27 @@ public class RecipientResolver {
     private static final Logger LOG = Logger.getLogger(RecipientResolver.class);
 
     private final TargetRegistry targets;
+    private final Subscriptions subscriptions;
     private final CamelContext camel;
 
     @Inject
-    public RecipientResolver(TargetRegistry targets, CamelContext camel) {
+    public RecipientResolver(TargetRegistry targets, Subscriptions subscriptions, CamelContext camel) {
         this.targets = targets;
+        this.subscriptions = subscriptions;
         this.camel = camel;
     }
 
-    /** Against the targets in force now. */
+    /**
+     * Against the static targets and the subscriptions in force now. A subscription is an HTTP target
+     * like any other here; only those to a hook of the event's type are looked at.
+     */
     public List<Target> targetsFor(RoutedEvent event) {
-        return targetsFor(event, targets.all());
+        List<Target> recipients = targetsFor(event, targets.all());
+        List<Target> subscribers = subscriptions.candidates(event.type());
+        if (!subscribers.isEmpty()) {
+            recipients.addAll(targetsFor(event, subscribers));
+        }
+        return recipients;
     }
 
     /** Against one set of targets, taken once for the whole event. */

@@ -1,6 +1,8 @@
 package io.coursewire.targets;
 
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * POSTs an event to an HTTP target (§6): {@code Content-Type: application/json}, the target's static
@@ -81,8 +84,30 @@ public class HttpDelivery {
      * (consumer) thread until the answer or the timeout; never call it on an event loop.
      */
     public int post(HttpTarget target, OutboundEvent delivery) throws DeliveryFailedException, InterruptedException {
-        long timeoutMillis = target.timeout().orElse(defaultTimeout).toMillis();
+        long timeoutMillis = timeoutMillis(target);
+        try {
+            // The request's own timer decides; this bound only guards against a lost callback.
+            return send(target, delivery, null).get(timeoutMillis + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof DeliveryFailedException f) {
+                throw f;
+            }
+            throw failure(e.getCause(), false, timeoutMillis);
+        } catch (TimeoutException e) {
+            throw failure(e, true, timeoutMillis);
+        }
+    }
+
+    /**
+     * Posts without holding a thread: the future completes, on an event loop, with the 2xx status, or
+     * fails with a {@link DeliveryFailedException}. {@code server}, when given, is the address to connect
+     * to (already checked by the {@link PrivateNetworkGuard}); the URL's host still names the request
+     * ({@code Host}, TLS server name and certificate check). Null: the client resolves the host itself.
+     */
+    public CompletableFuture<Integer> send(HttpTarget target, OutboundEvent delivery, InetAddress server) {
+        long timeoutMillis = timeoutMillis(target);
         long timestamp = System.currentTimeMillis() / 1000;
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
         MultiMap headers = HttpHeaders.headers()
                 .add(HttpHeaders.USER_AGENT, USER_AGENT)
                 .add(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -90,28 +115,36 @@ public class HttpDelivery {
                 .add("webhook-timestamp", Long.toString(timestamp));
         target.headers().forEach(headers::add);
         if (target.secret().isPresent()) {
-            headers.add("webhook-signature", sign(target.secret().get(), delivery, timestamp));
+            try {
+                headers.add("webhook-signature", sign(target.secret().get(), delivery, timestamp));
+            } catch (DeliveryFailedException e) {
+                answer.completeExceptionally(e);
+                return answer;
+            }
         }
         URI url = target.url();
         boolean tls = "https".equalsIgnoreCase(url.getScheme());
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(url.getHost())
-                .setPort(url.getPort() > 0 ? url.getPort() : tls ? 443 : 80)
+                .setPort(port)
                 .setSsl(tls)
                 .setURI(url.getRawQuery() == null ? path : path + "?" + url.getRawQuery())
                 .setHeaders(headers)
                 .setFollowRedirects(false)
                 // Obtaining a connection (pool wait and connect) counts against the same timeout.
                 .setConnectTimeout(timeoutMillis);
+        if (server != null) {
+            options.setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(server, port)));
+        }
 
-        CompletableFuture<Integer> answer = new CompletableFuture<>();
         AtomicBoolean timedOut = new AtomicBoolean();
         Buffer body = Buffer.buffer(delivery.json());
         client.request(options).onComplete(obtained -> {
             if (obtained.failed()) {
-                answer.completeExceptionally(obtained.cause());
+                answer.completeExceptionally(failure(obtained.cause(), false, timeoutMillis));
                 return;
             }
             HttpClientRequest request = obtained.result();
@@ -126,27 +159,23 @@ public class HttpDelivery {
                     })
                     .onComplete(done -> {
                         vertx.cancelTimer(timer);
-                        if (done.succeeded()) {
-                            answer.complete(done.result());
+                        if (done.failed()) {
+                            answer.completeExceptionally(failure(done.cause(), timedOut.get(), timeoutMillis));
+                            return;
+                        }
+                        int status = done.result();
+                        if (status >= 200 && status < 300) {
+                            answer.complete(status);
                         } else {
-                            answer.completeExceptionally(done.cause());
+                            answer.completeExceptionally(new DeliveryFailedException(status, "HTTP " + status, status == 410));
                         }
                     });
         });
+        return answer;
+    }
 
-        int status;
-        try {
-            // The timer above decides; this bound only guards against a lost callback.
-            status = answer.get(timeoutMillis + 5_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw failure(e.getCause(), timedOut.get(), timeoutMillis);
-        } catch (TimeoutException e) {
-            throw failure(e, true, timeoutMillis);
-        }
-        if (status >= 200 && status < 300) {
-            return status;
-        }
-        throw new DeliveryFailedException(status, "HTTP " + status, status == 410);
+    private long timeoutMillis(HttpTarget target) {
+        return target.timeout().orElse(defaultTimeout).toMillis();
     }
 
     private static DeliveryFailedException failure(Throwable cause, boolean timedOut, long timeoutMillis) {

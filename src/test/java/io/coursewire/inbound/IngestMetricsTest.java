@@ -47,7 +47,7 @@ public class IngestMetricsTest {
         return value(after, series) - value(before, series);
     }
 
-    static double value(String metrics, String series) {
+    public static double value(String metrics, String series) {
         Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
