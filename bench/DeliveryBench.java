@@ -51,12 +51,16 @@ public class DeliveryBench {
 
     /** What one target path has received. */
     static final class TargetLog {
-        final ConcurrentHashMap<String, Long> firstArrival = new ConcurrentHashMap<>(1 << 16);
+        final ConcurrentHashMap<String, Long> firstArrival;
         final AtomicLong posts = new AtomicLong();
         final AtomicLong distinct = new AtomicLong();
         final AtomicLong noId = new AtomicLong();
         /** nanoTime of the latest first arrival of an id. */
         final AtomicLong lastNew = new AtomicLong();
+
+        TargetLog(int expectedIds) {
+            firstArrival = new ConcurrentHashMap<>(expectedIds);
+        }
 
         void record(String id, long now) {
             posts.incrementAndGet();
@@ -80,7 +84,8 @@ public class DeliveryBench {
         Sink(int port, int targetCount, int threads) throws IOException {
             targets = new TargetLog[targetCount];
             for (int i = 0; i < targetCount; i++) {
-                targets[i] = new TargetLog();
+                // thousands of subscriber paths each see few ids; a handful of targets see them all
+                targets[i] = new TargetLog(targetCount > 100 ? 16 : 1 << 16);
             }
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
             executor = Executors.newFixedThreadPool(threads, daemon("sink"));
@@ -429,6 +434,7 @@ public class DeliveryBench {
             case "latency" -> latency(args);
             case "wrk" -> wrk(args);
             case "mixed" -> mixed(args);
+            case "subscribers" -> subscribers(args);
             default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
         }
         System.exit(0);
@@ -796,6 +802,122 @@ public class DeliveryBench {
             }
         }
         return Double.POSITIVE_INFINITY;
+    }
+
+    /**
+     * REST Hook subscribers (issue 14): registers subs=N subscriptions to course_completed, each to its own
+     * sink path, through the admin API, and reports the service's threads and RSS before and after; then
+     * events=E completions closed loop until every one is at all N (deliveries/s, accept → delivery p50/p99
+     * from the service's own histogram); then fanout=K single events, one at a time, each timed from its 202
+     * to its arrival at the last of the N subscribers.
+     */
+    static void subscribers(Map<String, String> args) throws Exception {
+        int subs = intArg(args, "subs", 50);
+        int events = intArg(args, "events", 20000);
+        int warmup = intArg(args, "warmup", 5000);
+        int fanouts = intArg(args, "fanout", 0);
+        int concurrency = intArg(args, "concurrency", 64);
+        Duration cap = Duration.ofSeconds(intArg(args, "cap", 300));
+        String service = arg(args, "service", "http://127.0.0.1:18090");
+        String adminToken = arg(args, "admintoken", "bench-admin-token");
+        int sinkPort = intArg(args, "sinkport", 19001);
+        Sink sink = sink(args, subs);
+        Load load = load(args);
+        System.out.printf("subscribers: %d subscriptions to course_completed; %d events, %d in flight, after %d warm-up events; %d timed fan-outs%n",
+                subs, events, concurrency, warmup, fanouts);
+
+        String threadsBefore = procStatus("Threads"), rssBefore = procStatus("VmRSS");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        long t0 = System.nanoTime();
+        for (int i = 1; i <= subs; i++) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(service + "/api/v1/rest_hooks/course_completed/subscriptions"))
+                    .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"http://127.0.0.1:" + sinkPort + "/sink/" + i + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("subscription " + i + " refused: " + r.statusCode() + " " + r.body());
+            }
+        }
+        double registerSeconds = (System.nanoTime() - t0) / 1e9;
+        String threadsAfter = procStatus("Threads"), rssAfter = procStatus("VmRSS");
+        System.out.printf("  registered:      %d subscriptions in %.1f s (%.0f/s)%n", subs, registerSeconds, subs / registerSeconds);
+        System.out.printf("  service threads: %s before, %s after registering; RSS %s before, %s after%n", threadsBefore, threadsAfter,
+                rssBefore, rssAfter);
+
+        warmUp(load, sink, warmup, concurrency, cap);
+        String eps = "NA", dps = "NA", p50 = "NA", p99 = "NA";
+        boolean done = true;
+        if (events > 0) {
+            long[] before = sink.distinct();
+            Map<String, java.util.TreeMap<Double, Double>> bucketsBefore = serviceLatencyBuckets(service);
+            Cpu cpu = new Cpu();
+            Sent sent = sendClosed(load, "m", events, concurrency, false);
+            int accepted = sent.accepted.get();
+            done = sink.awaitAtLeast(plus(before, accepted), cap);
+            String cpuUse = cpu.since();
+            double e2eSeconds = (sink.lastNew() - sent.start) / 1e9;
+            long delivered = 0;
+            long[] after = sink.distinct();
+            for (int i = 0; i < subs; i++) {
+                delivered += after[i] - before[i];
+            }
+            Map<String, java.util.TreeMap<Double, Double>> bucketsAfter = serviceLatencyBuckets(service);
+            java.util.TreeMap<Double, Double> a = bucketsAfter.get("subscription:*"), b = bucketsBefore.get("subscription:*");
+            if (a != null) {
+                p50 = String.format("%.0f", bucketPercentileMs(b, a, 50));
+                p99 = String.format("%.0f", bucketPercentileMs(b, a, 99));
+            }
+            eps = String.format("%.0f", accepted / e2eSeconds);
+            dps = String.format("%.0f", delivered / e2eSeconds);
+            System.out.printf("  end to end:      %d events x %d subscribers = %d deliveries in %.2f s = %s events/s, %s deliveries/s%s%n",
+                    accepted, subs, delivered, e2eSeconds, eps, dps, done ? "" : " (NOT complete after " + cap.toSeconds() + " s)");
+            System.out.printf("  accept→delivery: p50 <= %s ms, p99 <= %s ms (service histogram, subscription:*)%s%n", p50, p99, sent.problems());
+            System.out.printf("  redeliveries seen by the sink (same id again): %d%n", sink.duplicates());
+            System.out.printf("  CPU, first POST to last delivery: %s%n", cpuUse);
+        }
+        double[] fan = new double[fanouts];
+        for (int k = 0; k < fanouts; k++) {
+            long[] before = sink.distinct();
+            long start = System.nanoTime();
+            Sent one = sendClosed(load, "f" + k, 1, 1, false);
+            if (one.accepted.get() != 1 || !sink.awaitAtLeast(plus(before, 1), cap)) {
+                System.out.printf("  fan-out %d: NOT complete%s%n", k, one.problems());
+                done = false;
+                fan = Arrays.copyOf(fan, k);
+                break;
+            }
+            fan[k] = (sink.lastNew() - start) / 1e6;
+        }
+        String fanMedian = "NA", fanMax = "NA";
+        if (fan.length > 0) {
+            double[] sorted = fan.clone();
+            Arrays.sort(sorted);
+            fanMedian = String.format("%.0f", pct(sorted, 50));
+            fanMax = String.format("%.0f", sorted[sorted.length - 1]);
+            System.out.printf("  one event to all %d subscribers: median %s ms, max %s ms over %d events (POST to last arrival)%n", subs,
+                    fanMedian, fanMax, fan.length);
+        }
+        String threadsEnd = procStatus("Threads");
+        System.out.printf("  service threads at the end: %s%n", threadsEnd);
+        System.out.printf("RESULT subscribers-%d subs=%d events_per_s=%s deliveries_per_s=%s p50_ms=%s p99_ms=%s fanout_median_ms=%s fanout_max_ms=%s"
+                + " threads_before=%s threads_registered=%s threads_end=%s rss_registered=%s complete=%s%n", subs, subs, eps, dps, p50, p99,
+                fanMedian, fanMax, threadsBefore, threadsAfter, threadsEnd, rssAfter.replace(" ", ""), done);
+        load.stop();
+        sink.stop();
+    }
+
+    /** A field of the service's /proc/<pid>/status (Threads, VmRSS), or "?". */
+    static String procStatus(String field) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + Cpu.servicePid + "/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return line.substring(field.length() + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // the service is gone
+        }
+        return "?";
     }
 
     static int deadLetters(String service, String adminToken) throws Exception {

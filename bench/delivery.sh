@@ -15,6 +15,11 @@
 #            p50/p99 per target from the service's own histogram
 #   mixed-reload  the same while the targets file is rewritten every second (a header value changes)
 #            MIXED_RATE=<events/s>: both send open loop at that rate instead (latency at a given load)
+#   subs50   REST Hook subscribers: 50 subscriptions (each its own sink path, registered through the admin API)
+#            to course_completed, no static target; EVENTS events closed loop until each is at all 50:
+#            deliveries/s and accept -> delivery p50/p99 (the service's histogram); threads before/after
+#   subs5000 5,000 subscriptions: time to register, threads and RSS before/after, then FANOUTS single
+#            events one at a time, each timed from its POST to its arrival at the last subscriber
 #
 # and the service's peak RSS (VmHWM) for each.
 #
@@ -45,6 +50,8 @@ CAP=${CAP:-120}
 PORT=${PORT:-18090}
 SINK_PORT=${SINK_PORT:-19001}
 SMTP_PORT=${SMTP_PORT:-19025}
+FANOUTS=${FANOUTS:-10}
+ADMIN_TOKEN=bench-admin-token
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
 # shellcheck source=bench/common.sh
 . bench/common.sh
@@ -112,18 +119,20 @@ wait_quiet() {
   fi
 }
 
-# start_service <name> <number of http targets>: fresh data dir and targets file, waits until ready
+# start_service <name> <number of http targets> [more java options]: fresh data dir and targets file, waits until ready
 start_service() {
   wait_quiet
-  local dir="$work/$1"
+  local dir="$work/$1" n=$2
+  shift 2
   mkdir -p "$dir"
   {
     echo "targets:"
-    for i in $(seq 1 "$2"); do
+    [ "$n" -gt 0 ] || echo "  []"
+    for i in $(seq 1 "$n"); do
       printf '  - name: sink-%d\n    type: http\n    url: http://127.0.0.1:%d/sink/%d\n' "$i" "$SINK_PORT" "$i"
     done
   } > "$dir/targets.yaml"
-  launch_service "$dir/data" "$dir/targets.yaml" "$dir/service.log"
+  launch_service "$dir/data" "$dir/targets.yaml" "$dir/service.log" "$@"
   await_ready "$dir/service.log"
   snapshot_others
   steal_from=$(steal_ticks); steal_since=$(date +%s%N)
@@ -222,7 +231,17 @@ for s in $SCENARIOS; do
       harness mixed events="$EVENTS" warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY" smtpport="$SMTP_PORT" \
         files="$work/$s/files" ${extra[@]+"${extra[@]}"}
       finish "$s" ;;
-    *) echo "unknown scenario $s (tp1 tp4 latency wrk4 mixed mixed-reload)" >&2; exit 2 ;;
+    subs50|subs5000)
+      n=${s#subs}
+      start_service "$s" 0 -Dcoursewire.subscriptions.allow-private-networks=true -Dcoursewire.admin.token="$ADMIN_TOKEN"
+      if [ "$n" -le 100 ]; then
+        harness subscribers subs="$n" events="$EVENTS" warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY" fanout="$FANOUTS" \
+          admintoken="$ADMIN_TOKEN"
+      else
+        harness subscribers subs="$n" events=0 warmup=0 fanout="$FANOUTS" admintoken="$ADMIN_TOKEN" sinkthreads=8
+      fi
+      finish "$s" ;;
+    *) echo "unknown scenario $s (tp1 tp4 latency wrk4 mixed mixed-reload subs50 subs5000)" >&2; exit 2 ;;
   esac
 done
 

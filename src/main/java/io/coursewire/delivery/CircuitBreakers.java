@@ -151,13 +151,5 @@ public class CircuitBreakers {
                 probeAt = now + probeMillis;
             }
         }
-
-        /** The probe ended without an outcome (its target went away mid-way): the next delivery probes instead. */
-        public synchronized void probeAbandoned(long now) {
-            if (state == State.HALF_OPEN) {
-                state = State.OPEN;
-                probeAt = now;
-            }
-        }
     }
 }
