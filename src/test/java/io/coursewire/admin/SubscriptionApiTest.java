@@ -35,6 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.coursewire.delivery.CircuitBreakers;
 import io.coursewire.eventlog.Migrated;
 import io.coursewire.support.CapturedLog;
 import io.coursewire.targets.HttpTarget;
@@ -61,6 +62,8 @@ class SubscriptionApiTest {
 
     @Inject
     Subscriptions subscriptions;
+    @Inject
+    CircuitBreakers circuits;
     @Inject
     @Migrated
     DataSource database;
@@ -173,6 +176,20 @@ class SubscriptionApiTest {
                 .body("status", equalTo(404));
         admin().delete(path("course_progressed") + "/not-a-number").then().statusCode(404).contentType("application/problem+json");
         admin().delete(path("course_progressed") + "/99999999999").then().statusCode(404);
+    }
+
+    @Test
+    void aSubscriptionsCircuitShowsInItsListingAndGoesWithIt() {
+        String id = subscribe("course_completed", Map.of("url", subscriber("failing")));
+        String target = Subscription.TARGET_PREFIX + id;
+        CircuitBreakers.Circuit circuit = circuits.of(target);
+        for (int i = 0; i < 10; i++) { // coursewire.delivery.circuit.failure-threshold: 10 failed attempts in a row
+            circuit.failed(false, System.currentTimeMillis());
+        }
+        assertThat(listedOurs("course_completed")).singleElement().satisfies(s -> assertThat(s).containsEntry("circuit", "open"));
+
+        admin().delete(path("course_completed") + "/" + id).then().statusCode(204);
+        assertThat(circuits.counts(target::equals)).as("no circuit is kept for it").allSatisfy((state, count) -> assertThat(count).isZero());
     }
 
     @Test
