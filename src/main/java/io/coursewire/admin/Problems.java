@@ -5,6 +5,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,9 +13,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.coursewire.problem.Problem;
 import io.coursewire.problem.ProblemException;
 import io.coursewire.problem.ProblemJson;
+import io.coursewire.targets.SubscriptionStoreException;
 
 /** The admin API answers every refusal as problem+json, like the webhook endpoints. */
 public final class Problems {
+
+    private static final Logger LOG = Logger.getLogger(Problems.class);
 
     static Response response(Problem problem, String... headers) {
         Response.ResponseBuilder r = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(ProblemJson.toString(problem));
@@ -33,6 +37,13 @@ public final class Problems {
         Response.ResponseBuilder r = Response.status(e.status()).type(Problem.MEDIA_TYPE).entity(ProblemJson.toString(e.toProblem(null)));
         e.responseHeaders().forEach(r::header);
         return r.build();
+    }
+
+    /** The database did not answer a subscription change: the caller may retry; the log says why, by SQLState. */
+    @ServerExceptionMapper
+    public Response subscriptionStoreUnavailable(SubscriptionStoreException e) {
+        LOG.warnf("Subscription call answered 503: %s", e.getMessage());
+        return refusal(ProblemException.unavailable("the subscription store is unavailable; retry later", 5));
     }
 
     @ServerExceptionMapper

@@ -37,7 +37,8 @@ public record HttpTarget(String name, Filters filters, URI url, Map<String, Stri
         return described;
     }
 
-    private static String maskedQuery(URI url) {
+    /** The URL as the admin API shows it: the query's parameter names kept, their values masked. */
+    public static String maskedQuery(URI url) {
         String query = url.getRawQuery();
         String base = url.getScheme() + "://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath());
         if (query == null) {

@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
 
 /**
  * {@code type: http}: {@code url} (absolute http or https, no credentials in it), {@code headers}
@@ -65,19 +66,31 @@ public class HttpTargetKind implements TargetKind<HttpTarget> {
     }
 
     private static URI url(TargetEntry entry) throws InvalidTargetsException {
-        String url = entry.text("url", true);
+        try {
+            return httpUrl(entry.text("url", true));
+        } catch (IllegalArgumentException e) {
+            throw entry.invalid("'url' " + e.getMessage());
+        }
+    }
+
+    /**
+     * The URL events are POSTed to, a target's or a subscriber's: absolute http or https with a host,
+     * no credentials in it. Refused with an {@link IllegalArgumentException} whose message says why
+     * without quoting the URL (its query or user part may hold a token).
+     */
+    public static URI httpUrl(String url) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw entry.invalid("'url' is not a valid URL: " + e.getReason());
+            throw new IllegalArgumentException("is not a valid URL: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getHost().isBlank()) {
-            throw entry.invalid("'url' must be an absolute http or https URL with a host");
+            throw new IllegalArgumentException("must be an absolute http or https URL with a host");
         }
         if (uri.getUserInfo() != null) {
-            throw entry.invalid("'url' must not carry credentials; use 'headers'");
+            throw new IllegalArgumentException("must not carry credentials (user:password@); send them in a header");
         }
         return uri;
     }
@@ -109,25 +122,42 @@ public class HttpTargetKind implements TargetKind<HttpTarget> {
         return Map.copyOf(headers);
     }
 
-    /** Standard Webhooks secrets: {@code whsec_} and base64 of 24 to 64 random bytes. Never echoed in the message. */
     private static Optional<String> secret(TargetEntry entry) throws InvalidTargetsException {
         String secret = entry.text("secret", false);
         if (secret == null) {
             return Optional.empty();
         }
+        try {
+            return Optional.of(webhookSecret(secret));
+        } catch (IllegalArgumentException e) {
+            throw entry.invalid("'secret' " + e.getMessage());
+        }
+    }
+
+    /**
+     * A signing secret, a target's or a subscriber's: Standard Webhooks' {@code whsec_} and base64 of 24
+     * to 64 random bytes, and one the signing library takes. Refused with an
+     * {@link IllegalArgumentException} whose message never echoes the secret.
+     */
+    public static String webhookSecret(String secret) {
         if (!secret.startsWith("whsec_")) {
-            throw entry.invalid("'secret' must start with whsec_ (Standard Webhooks)");
+            throw new IllegalArgumentException("must start with whsec_ (Standard Webhooks)");
         }
         byte[] key;
         try {
             key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
         } catch (IllegalArgumentException e) {
-            throw entry.invalid("'secret' after whsec_ must be base64");
+            throw new IllegalArgumentException("after whsec_ must be base64");
         }
         if (key.length < 24 || key.length > 64) {
-            throw entry.invalid("'secret' must encode 24 to 64 bytes (it encodes " + key.length + ")");
+            throw new IllegalArgumentException("must encode 24 to 64 bytes (it encodes " + key.length + ")");
         }
-        return Optional.of(secret);
+        try {
+            new Webhook(secret);
+        } catch (Exception e) { // the library's own refusals are checked exceptions
+            throw new IllegalArgumentException("is not a Standard Webhooks secret the signer accepts");
+        }
+        return secret;
     }
 
     private static Optional<Duration> timeout(TargetEntry entry) throws InvalidTargetsException {

@@ -120,6 +120,10 @@ public final class ServiceProcess implements AutoCloseable {
         return send(request(path, headers).GET());
     }
 
+    public HttpResponse<String> delete(String path, Map<String, String> headers) throws IOException, InterruptedException {
+        return send(request(path, headers).DELETE());
+    }
+
     private HttpRequest.Builder request(String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10));
         headers.forEach(request::header);
