@@ -43,9 +43,11 @@ import io.vertx.core.net.SocketAddress;
  * <p>One Vert.x HTTP client on the service's own event loops, made once: it pools keep-alive
  * connections per host, never follows redirects (a 3xx is a failed attempt), and costs no thread per
  * request in flight (the JDK client it replaced hopped across three threads per request and was the
- * largest CPU cost per delivery). The target's timeout bounds the whole exchange: a timer resets the
- * request when it fires, so a target that accepts the connection and then hangs, or trickles its
- * answer, is cut off too, which a read timeout alone would not do.
+ * largest CPU cost per delivery). The target's timeout bounds the whole exchange once the request has
+ * a connection: a timer resets the request when it fires, so a target that accepts the connection and
+ * then hangs, or trickles its answer, is cut off too, which a read timeout alone would not do. The wait
+ * for a pooled connection is not counted against it: a thousand subscribers on one host queue for its
+ * connections, and a burst of their deliveries must not time out in our own queue.
  */
 @Singleton
 public class HttpDelivery {
@@ -53,6 +55,8 @@ public class HttpDelivery {
     private static final String USER_AGENT = "Coursewire-Webhooks/1";
     /** A host may serve several targets; each target's consumers bound its own concurrency, not this. */
     private static final int MIN_CONNECTIONS_PER_HOST = 64;
+    /** How long a request may wait for a free connection to its host before it fails. */
+    private static final long POOL_WAIT_MILLIS = 60_000;
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -87,7 +91,7 @@ public class HttpDelivery {
         long timeoutMillis = timeoutMillis(target);
         try {
             // The request's own timer decides; this bound only guards against a lost callback.
-            return send(target, delivery, null).get(timeoutMillis + 5_000, TimeUnit.MILLISECONDS);
+            return send(target, delivery, null).get(POOL_WAIT_MILLIS + timeoutMillis + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof DeliveryFailedException f) {
                 throw f;
@@ -134,8 +138,10 @@ public class HttpDelivery {
                 .setURI(url.getRawQuery() == null ? path : path + "?" + url.getRawQuery())
                 .setHeaders(headers)
                 .setFollowRedirects(false)
-                // Obtaining a connection (pool wait and connect) counts against the same timeout.
-                .setConnectTimeout(timeoutMillis);
+                // Obtaining a connection: the wait for one of the host's pooled connections is not the
+                // target's fault (thousands of subscribers may share one host), so it has an allowance of
+                // its own; connecting is bounded by coursewire.delivery.timeout (the client's option).
+                .setConnectTimeout(POOL_WAIT_MILLIS);
         if (server != null) {
             options.setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(server, port)));
         }
