@@ -49,7 +49,7 @@ public class DeadLetterResource {
     ReplayRequests replays;
 
     @GET
-    @Operation(summary = "Deliveries whose attempts are exhausted (or refused with 410), newest first")
+    @Operation(operationId = "listDeadLetters", summary = "Deliveries whose attempts are exhausted (or refused with 410), newest first")
     @APIResponse(responseCode = "200", description = "The dead letters; replayed ones only with include=replayed")
     @APIResponse(responseCode = "401", description = "No or a wrong admin token")
     public DeadLetters list(@QueryParam("target") String target, @QueryParam("include") String include,
@@ -59,7 +59,7 @@ public class DeadLetterResource {
 
     @POST
     @Path("/{id}/replay")
-    @Operation(summary = "Send a dead letter to its target again, as a fresh delivery (attempts start again)")
+    @Operation(operationId = "replayDeadLetter", summary = "Send a dead letter to its target again, as a fresh delivery (attempts start again)")
     @APIResponse(responseCode = "202", description = "The delivery is stored and will be attempted")
     @APIResponse(responseCode = "401", description = "No or a wrong admin token")
     @APIResponse(responseCode = "404", description = "No dead letter with this id")

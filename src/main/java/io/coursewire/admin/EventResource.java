@@ -92,7 +92,7 @@ public class EventResource {
 
     @POST
     @Path("/{id}/replay")
-    @Operation(summary = "Send the event again: to one target (body {\"target\": …} or ?target=), or to every target whose conditions hold")
+    @Operation(operationId = "replayEvent", summary = "Send the event again: to one target (body {\"target\": …} or ?target=), or to every target whose conditions hold")
     @APIResponse(responseCode = "202", description = "The deliveries are stored and will be attempted")
     @APIResponse(responseCode = "401", description = "No or a wrong admin token")
     @APIResponse(responseCode = "404", description = "No such event, or no such target")

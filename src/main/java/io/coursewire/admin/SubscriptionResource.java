@@ -95,7 +95,7 @@ public class SubscriptionResource {
     CircuitBreakers circuits;
 
     @GET
-    @Operation(summary = "The hook's subscriptions, oldest first")
+    @Operation(operationId = "listSubscriptions", summary = "The hook's subscriptions, oldest first")
     @APIResponse(responseCode = "200", description = "Tokens and secrets never shown; URL query values masked")
     @APIResponse(responseCode = "401", description = "No or a wrong admin token")
     @APIResponse(responseCode = "404", description = "No such hook")

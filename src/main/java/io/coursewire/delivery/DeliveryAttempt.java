@@ -106,8 +106,18 @@ final class DeliveryAttempt {
      * broker redelivers the message, so the attempt is made again rather than lost.
      */
     void failed(Exchange exchange) throws Exception {
-        circuit.failed(Boolean.TRUE.equals(exchange.getProperty(PROBE, Boolean.class)), System.currentTimeMillis());
-        outcomes.failed(delivery(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class), elapsedMillis(exchange), metrics);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        boolean probe = Boolean.TRUE.equals(exchange.getProperty(PROBE, Boolean.class));
+        if (cause instanceof io.coursewire.targets.DeliveryFailedException f && f.permanent()) {
+            // 410 Gone: an answer, dead-lettered at once, not a target that is down. Holding the next
+            // deliveries would not spare anyone anything; a probe that gets one has still reached it.
+            if (probe) {
+                circuit.succeeded();
+            }
+        } else {
+            circuit.failed(probe, System.currentTimeMillis());
+        }
+        outcomes.failed(delivery(exchange), cause, elapsedMillis(exchange), metrics);
     }
 
     private static Object property(jakarta.jms.Message message, String name) {
