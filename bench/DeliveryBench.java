@@ -823,8 +823,9 @@ public class DeliveryBench {
         int sinkPort = intArg(args, "sinkport", 19001);
         Sink sink = sink(args, subs);
         Load load = load(args);
-        System.out.printf("subscribers: %d subscriptions to course_completed; %d events, %d in flight, after %d warm-up events; %d timed fan-outs%n",
-                subs, events, concurrency, warmup, fanouts);
+        System.out.printf("subscribers: %d subscriptions to course_completed; %d events, %s, after %d warm-up events; %d timed fan-outs%n",
+                subs, events, intArg(args, "rate", 0) > 0 ? "open loop at " + intArg(args, "rate", 0) + "/s" : concurrency + " in flight",
+                warmup, fanouts);
 
         String threadsBefore = procStatus("Threads"), rssBefore = procStatus("VmRSS");
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -851,7 +852,15 @@ public class DeliveryBench {
             long[] before = sink.distinct();
             Map<String, java.util.TreeMap<Double, Double>> bucketsBefore = serviceLatencyBuckets(service);
             Cpu cpu = new Cpu();
-            Sent sent = sendClosed(load, "m", events, concurrency, false);
+            int rate = intArg(args, "rate", 0);
+            Sent sent;
+            if (rate > 0) {
+                // Open loop: accept -> delivery at that rate, not a backlog's at saturation.
+                sent = new Sent(events, false);
+                openLoop(load, "m", rate, sent, new AtomicInteger());
+            } else {
+                sent = sendClosed(load, "m", events, concurrency, false);
+            }
             int accepted = sent.accepted.get();
             done = sink.awaitAtLeast(plus(before, accepted), cap);
             String cpuUse = cpu.since();
@@ -899,8 +908,9 @@ public class DeliveryBench {
         }
         String threadsEnd = procStatus("Threads");
         System.out.printf("  service threads at the end: %s%n", threadsEnd);
-        System.out.printf("RESULT subscribers-%d subs=%d events_per_s=%s deliveries_per_s=%s p50_ms=%s p99_ms=%s fanout_median_ms=%s fanout_max_ms=%s"
-                + " threads_before=%s threads_registered=%s threads_end=%s rss_registered=%s complete=%s%n", subs, subs, eps, dps, p50, p99,
+        System.out.printf("RESULT subscribers-%d%s subs=%d events_per_s=%s deliveries_per_s=%s p50_ms=%s p99_ms=%s fanout_median_ms=%s fanout_max_ms=%s"
+                + " threads_before=%s threads_registered=%s threads_end=%s rss_registered=%s complete=%s%n", subs,
+                intArg(args, "rate", 0) > 0 ? "-at-" + intArg(args, "rate", 0) : "", subs, eps, dps, p50, p99,
                 fanMedian, fanMax, threadsBefore, threadsAfter, threadsEnd, rssAfter.replace(" ", ""), done);
         load.stop();
         sink.stop();

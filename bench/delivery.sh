@@ -17,7 +17,8 @@
 #            MIXED_RATE=<events/s>: both send open loop at that rate instead (latency at a given load)
 #   subs50   REST Hook subscribers: 50 subscriptions (each its own sink path, registered through the admin API)
 #            to course_completed, no static target; EVENTS events closed loop until each is at all 50:
-#            deliveries/s and accept -> delivery p50/p99 (the service's histogram); threads before/after
+#            deliveries/s and accept -> delivery p50/p99 (the service's histogram); threads before/after.
+#            SUBS_RATE=<events/s>: open loop at that rate instead (p99 at a given load, not a backlog's)
 #   subs5000 5,000 subscriptions: time to register, threads and RSS before/after, then FANOUTS single
 #            events one at a time, each timed from its POST to its arrival at the last subscriber
 #
@@ -236,7 +237,7 @@ for s in $SCENARIOS; do
       start_service "$s" 0 -Dcoursewire.subscriptions.allow-private-networks=true -Dcoursewire.admin.token="$ADMIN_TOKEN"
       if [ "$n" -le 100 ]; then
         harness subscribers subs="$n" events="$EVENTS" warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY" fanout="$FANOUTS" \
-          admintoken="$ADMIN_TOKEN"
+          admintoken="$ADMIN_TOKEN" ${SUBS_RATE:+rate="$SUBS_RATE"}
       else
         harness subscribers subs="$n" events=0 warmup=0 fanout="$FANOUTS" admintoken="$ADMIN_TOKEN" sinkthreads=8
       fi

@@ -220,7 +220,7 @@ public interface CoursewireConfig {
         int consumers();
 
         /** Subscriber deliveries under way or waiting in memory at most, over all subscribers. */
-        @WithDefault("4096")
+        @WithDefault("2048")
         int maxInFlight();
     }
 

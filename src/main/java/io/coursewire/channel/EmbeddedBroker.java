@@ -271,6 +271,8 @@ public class EmbeddedBroker {
         // again, a retry scheduled again), not the events' 100,000-id window; the subscribers' shared
         // queue takes one event's whole fan-out (thousands) at a time, so it remembers more.
         c.addAddressSetting(Channels.DELIVERY_PREFIX + "#", deliverySettings(DELIVERY_DUPLICATE_WINDOW));
+        // (Its max-read-page-bytes, 4 MB from "#", bounds the messages a paged queue lets out unacknowledged:
+        // coursewire.subscriptions.max-in-flight, 2,048 by default, is about 2.6 MB of them.)
         c.addAddressSetting(Channels.SUBSCRIBER_DELIVERIES, deliverySettings(SUBSCRIBER_DUPLICATE_WINDOW));
         return c;
     }

@@ -41,6 +41,8 @@ public final class TransactionalBatchConsumer<T> implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TransactionalBatchConsumer.class);
     static final int MAX_BATCH = 256;
+    /** Bodies stored by one commit, at most (unless one message alone stores more). */
+    static final long MAX_STORED_BYTES = 2L * 1024 * 1024;
     private static final long MAX_PAUSE_MILLIS = 5_000;
 
     private final String queue;
@@ -142,26 +144,43 @@ public final class TransactionalBatchConsumer<T> implements AutoCloseable {
             commit(together, false);
         }
 
+        /**
+         * Routes the messages and commits what they store with their acknowledgement, in parts of at most
+         * {@value #MAX_STORED_BYTES} bytes of stored bodies (a part ends after the message that reaches it,
+         * so one message's fan-out is never split): a batch of events fanned out to many subscribers would
+         * otherwise hold all its deliveries in memory at once, twice (here and in the broker's transaction).
+         */
         private void commit(List<ClientMessage> messages, boolean redelivered) throws Exception {
             if (messages.isEmpty()) {
                 return;
             }
             List<T> routed = new ArrayList<>(messages.size());
             List<DurableChannel.Outgoing> toStore = new ArrayList<>(messages.size());
-            for (ClientMessage m : messages) {
+            long bytes = 0;
+            for (int i = 0; i < messages.size(); i++) {
+                ClientMessage m = messages.get(i);
+                int before = toStore.size();
                 routed.add(handler.route(read(m), toStore));
-            }
-            if (redelivered) {
-                // What it stored before the failure may be on disk already: sent the duplicate-tolerant way.
-                channel.send(toStore).get(storeTimeoutMillis, TimeUnit.MILLISECONDS);
-            } else {
-                for (DurableChannel.Outgoing o : toStore) {
-                    tx.send(o);
+                for (int k = before; k < toStore.size(); k++) {
+                    bytes += toStore.get(k).body().length;
+                }
+                if (bytes >= MAX_STORED_BYTES || i == messages.size() - 1) {
+                    if (redelivered) {
+                        // What it stored before the failure may be on disk already: sent the duplicate-tolerant way.
+                        channel.send(toStore).get(storeTimeoutMillis, TimeUnit.MILLISECONDS);
+                    } else {
+                        for (DurableChannel.Outgoing o : toStore) {
+                            tx.send(o);
+                        }
+                    }
+                    m.acknowledge(); // cumulative: every message of this part
+                    tx.session().commit();
+                    handler.committed(routed);
+                    routed = new ArrayList<>();
+                    toStore = new ArrayList<>();
+                    bytes = 0;
                 }
             }
-            messages.get(messages.size() - 1).acknowledge();
-            tx.session().commit();
-            handler.committed(routed);
         }
 
         private Received read(ClientMessage m) {

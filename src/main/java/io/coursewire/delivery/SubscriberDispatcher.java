@@ -160,8 +160,7 @@ public class SubscriberDispatcher {
                 circuit.succeeded();
                 outcomes.succeeded(delivery, status, elapsedMillis, metrics);
             } else if (failure instanceof DeliveryFailedException gone && gone.status() != null && gone.status() == 410) {
-                Subscription.idOf(delivery.target()).ifPresent(subscriptions::unsubscribe);
-                circuits.forget(delivery.target());
+                Subscription.idOf(delivery.target()).ifPresent(subscriptions::unsubscribe); // its circuit goes with it (SubscriptionCircuits)
                 outcomes.unsubscribed(delivery, gone, elapsedMillis);
                 LOG.infof("Subscriber %s answered 410 Gone and is unsubscribed", delivery.target());
             } else {

@@ -41,6 +41,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.coursewire.inbound.IngestMetricsTest;
+import io.coursewire.support.AttemptLog;
 import io.coursewire.support.Fixtures;
 import io.coursewire.support.HttpSinks;
 import io.coursewire.support.Webhooks;
@@ -214,27 +215,11 @@ class HttpDeliveryTest {
     }
 
     List<String> outcomes(String eventId, String target) throws Exception {
-        return column(eventId, target, "outcome");
+        return AttemptLog.outcomes(db, eventId, target);
     }
 
     List<String> errors(String eventId, String target) throws Exception {
-        return column(eventId, target, "error");
-    }
-
-    private List<String> column(String eventId, String target, String column) throws Exception {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT " + column + " FROM delivery_attempt WHERE event_id = ? AND target = ? ORDER BY attempt, seq")) {
-            ps.setString(1, eventId);
-            ps.setString(2, target);
-            List<String> values = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-            return values;
-        }
+        return AttemptLog.errors(db, eventId, target);
     }
 
     Map<String, Object> deadLetter(String eventId, String target) throws Exception {

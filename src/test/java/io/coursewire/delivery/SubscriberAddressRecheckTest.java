@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import io.coursewire.support.AttemptLog;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -68,9 +69,9 @@ class SubscriberAddressRecheckTest {
 
         String event = HttpDeliveryTest.accept(course);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !errors(event, "subscription:" + id).isEmpty());
-        assertThat(errors(event, "subscription:" + id).get(0)).contains("refused").contains("127.0.0.1").contains("loopback");
-        assertThat(outcomes(event, "subscription:" + id).get(0)).isEqualTo("retrying");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !AttemptLog.errors(db, event, "subscription:" + id).isEmpty());
+        assertThat(AttemptLog.errors(db, event, "subscription:" + id).get(0)).contains("refused").contains("127.0.0.1").contains("loopback");
+        assertThat(AttemptLog.outcomes(db, event, "subscription:" + id).get(0)).isEqualTo("retrying");
         sink.verify(0, anyRequestedFor(anyUrl()));
     }
 
@@ -90,26 +91,4 @@ class SubscriberAddressRecheckTest {
         }
     }
 
-    private List<String> errors(String eventId, String target) throws Exception {
-        return column(eventId, target, "error");
-    }
-
-    private List<String> outcomes(String eventId, String target) throws Exception {
-        return column(eventId, target, "outcome");
-    }
-
-    private List<String> column(String eventId, String target, String column) throws Exception {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM delivery_attempt WHERE event_id = ? AND target = ? ORDER BY attempt, seq")) {
-            ps.setString(1, eventId);
-            ps.setString(2, target);
-            List<String> values = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-            return values;
-        }
-    }
 }

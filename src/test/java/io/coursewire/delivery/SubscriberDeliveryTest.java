@@ -34,6 +34,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.coursewire.inbound.IngestMetricsTest;
+import io.coursewire.support.AttemptLog;
 import io.coursewire.support.Fixtures;
 import io.coursewire.support.HttpSinks;
 import io.coursewire.support.Webhooks;
@@ -260,17 +261,6 @@ class SubscriberDeliveryTest {
     }
 
     List<String> outcomes(String eventId, String target) throws Exception {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT outcome FROM delivery_attempt WHERE event_id = ? AND target = ? ORDER BY attempt, seq")) {
-            ps.setString(1, eventId);
-            ps.setString(2, target);
-            List<String> values = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-            return values;
-        }
+        return AttemptLog.outcomes(db, eventId, target);
     }
 }
