@@ -87,21 +87,7 @@ class DeliveryCrashIT {
 
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         try (ServiceProcess service = new ServiceProcess(dataDir, properties).start()) {
-            ExecutorService senders = Executors.newFixedThreadPool(16);
-            for (int i = 0; i < EVENTS; i++) {
-                String body = Fixtures.tagmangoCompletion("crash-" + i + "@example.com");
-                senders.submit(() -> {
-                    try {
-                        var response = service.post("/webhooks/tagmango?token=tagmango-demo-secret", "application/json", Map.of(), body);
-                        if (response.statusCode() == 202) {
-                            accepted.add(JSON.readTree(response.body()).path("id").asText());
-                        }
-                    } catch (IOException | InterruptedException refusedOrCut) {
-                        // the service went away mid-request: no 202, no promise
-                    }
-                    return null;
-                });
-            }
+            ExecutorService senders = postCompletions(service, EVENTS, "crash-", accepted);
             await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= EVENTS / 2);
             if (how.equals("kill -9")) {
                 service.kill();
@@ -161,4 +147,26 @@ class DeliveryCrashIT {
         }
     }
 
+    /**
+     * Posts {@code count} distinct TagMango completions from 16 threads and collects the ids of those
+     * answered 202; returns the senders, still running (a test kills the service underneath them).
+     */
+    static ExecutorService postCompletions(ServiceProcess service, int count, String emailPrefix, Set<String> accepted) {
+        ExecutorService senders = Executors.newFixedThreadPool(16);
+        for (int i = 0; i < count; i++) {
+            String body = Fixtures.tagmangoCompletion(emailPrefix + i + "@example.com");
+            senders.submit(() -> {
+                try {
+                    var response = service.post("/webhooks/tagmango?token=tagmango-demo-secret", "application/json", Map.of(), body);
+                    if (response.statusCode() == 202) {
+                        accepted.add(JSON.readTree(response.body()).path("id").asText());
+                    }
+                } catch (IOException | InterruptedException refusedOrCut) {
+                    // the service went away mid-request: no 202, no promise
+                }
+                return null;
+            });
+        }
+        return senders;
+    }
 }

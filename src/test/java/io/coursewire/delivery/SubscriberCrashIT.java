@@ -12,16 +12,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
-import io.coursewire.support.Fixtures;
 import io.coursewire.support.FreshDataDirectory;
 import io.coursewire.support.ServiceProcess;
 
@@ -34,7 +31,6 @@ import io.coursewire.support.ServiceProcess;
  */
 class SubscriberCrashIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int EVENTS = 300;
     private static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer coursewire-demo-admin-token");
 
@@ -82,21 +78,7 @@ class SubscriberCrashIT {
                         "{\"url\": \"" + sink.baseUrl() + path + "\"}");
                 assertThat(created.statusCode()).isEqualTo(201);
             }
-            ExecutorService senders = Executors.newFixedThreadPool(16);
-            for (int i = 0; i < EVENTS; i++) {
-                String body = Fixtures.tagmangoCompletion("subscriber-crash-" + i + "@example.com");
-                senders.submit(() -> {
-                    try {
-                        var response = service.post("/webhooks/tagmango?token=tagmango-demo-secret", "application/json", Map.of(), body);
-                        if (response.statusCode() == 202) {
-                            accepted.add(JSON.readTree(response.body()).path("id").asText());
-                        }
-                    } catch (IOException | InterruptedException refusedOrCut) {
-                        // the service went away mid-request: no 202, no promise
-                    }
-                    return null;
-                });
-            }
+            ExecutorService senders = DeliveryCrashIT.postCompletions(service, EVENTS, "subscriber-crash-", accepted);
             await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= EVENTS / 2);
             service.kill();
             senders.shutdown();
