@@ -16,7 +16,8 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * {@code coursewire_queue_depth{queue}}: messages waiting on the events channel, on each active target's
- * delivery queue (scheduled retries included) and on the broker's dead-letter queue, read from the
+ * delivery queue (scheduled retries included), on the subscribers' shared queue and on the broker's
+ * dead-letter queue, read from the
  * embedded broker. With an external broker
  * the gauges read NaN: its own metrics are the source there.
  */
@@ -28,8 +29,10 @@ public class QueueDepthMetrics {
 
     void register(@Observes StartupEvent start, MeterRegistry registry, EmbeddedBroker broker, TargetRegistry targets) {
         gauge(registry, broker, Channels.EVENTS);
-        // Deliveries parked there because the dead-letter store refused them (see DeliveryAttempt).
+        // Deliveries parked there because the dead-letter store refused them (see DeliveryOutcomes).
         gauge(registry, broker, Channels.DEAD_LETTERS);
+        // Every subscriber's deliveries, held and scheduled ones included: one queue for all of them.
+        gauge(registry, broker, Channels.SUBSCRIBER_DELIVERIES);
         follow(registry, broker, targets.active());
         targets.listen(new TargetRegistry.Listener() {
             @Override

@@ -27,6 +27,8 @@ import io.coursewire.targets.OutboundEvent;
 import io.coursewire.targets.PrivateNetworkGuard;
 import io.coursewire.targets.Subscription;
 import io.coursewire.targets.Subscriptions;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -74,11 +76,11 @@ public class SubscriberDispatcher {
     private final java.util.concurrent.ScheduledExecutorService later;
     private final Map<String, Line> lines = new ConcurrentHashMap<>();
     private final int concurrency;
-    private IndividualAckConsumer consumer;
+    private volatile IndividualAckConsumer consumer;
 
     @Inject
     public SubscriberDispatcher(CoursewireConfig config, DurableChannel channel, Subscriptions subscriptions, HttpDelivery http,
-            PrivateNetworkGuard guard, CircuitBreakers circuits, DeliveryOutcomes outcomes, DeliveryMetrics metrics) {
+            PrivateNetworkGuard guard, CircuitBreakers circuits, DeliveryOutcomes outcomes, DeliveryMetrics metrics, MeterRegistry meters) {
         this.config = config;
         this.channel = channel;
         this.subscriptions = subscriptions;
@@ -91,6 +93,9 @@ public class SubscriberDispatcher {
         this.outcomeWorkers = new ThreadPoolExecutor(OUTCOME_THREADS, OUTCOME_THREADS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 r -> daemon(r, "subscriber-outcomes"));
         this.later = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "subscriber-outcomes-later"));
+        Gauge.builder("coursewire.subscriptions.deliveries.outstanding", this, SubscriberDispatcher::outstanding)
+                .description("Subscriber deliveries taken from the broker and not yet settled (at most coursewire.subscriptions.max-in-flight)")
+                .register(meters);
     }
 
     void start(@Observes StartupEvent started) throws Exception {
@@ -100,13 +105,9 @@ public class SubscriberDispatcher {
     }
 
     /** Deliveries taken from the broker and not yet settled (under way, waiting in a line, or being put back). */
-    public int outstanding() {
-        return consumer == null ? 0 : consumer.unacknowledged();
-    }
-
-    /** Subscribers with deliveries under way or waiting now. */
-    int busySubscribers() {
-        return lines.size();
+    int outstanding() {
+        IndividualAckConsumer c = consumer;
+        return c == null ? 0 : c.unacknowledged();
     }
 
     /** On a consumer session's thread: never blocks. */

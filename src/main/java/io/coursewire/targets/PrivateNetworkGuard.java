@@ -54,10 +54,6 @@ public class PrivateNetworkGuard {
         lookups.shutdownNow();
     }
 
-    public boolean allowsPrivateNetworks() {
-        return allowPrivate;
-    }
-
     /**
      * Why the URL's host may not be posted to, or empty when it may: every address the host resolves
      * to is checked (one private address among public ones refuses it). Blocks for the lookup.

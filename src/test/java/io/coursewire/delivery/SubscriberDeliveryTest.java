@@ -176,6 +176,11 @@ class SubscriberDeliveryTest {
         for (String h : held) {
             assertThat(outcomes(h, "subscription:" + id)).as("a held delivery is not an attempt").hasSizeLessThanOrEqualTo(probes);
         }
+        // Held means pending: on the subscribers' queue, counted by the metrics and the targets listing.
+        assertThat(IngestMetricsTest.value(IngestMetricsTest.metrics(), "coursewire_queue_depth{queue=\"coursewire.subscriber-deliveries\"}"))
+                .isGreaterThanOrEqualTo(held.size() - probes);
+        assertThat(admin().get("/api/v1/targets").then().statusCode(200).extract().<Integer>path("subscriptions.pending"))
+                .isGreaterThanOrEqualTo(held.size() - probes);
 
         // It recovers: the next probe closes the circuit and every held event arrives.
         sink().stubFor(post("/hooks/down").willReturn(aResponse().withStatus(200)));
