@@ -45,8 +45,8 @@ public final class IndividualAckConsumer implements AutoCloseable {
     public interface Handler {
         /**
          * Called on the session's thread for each message; must not block (start the work and return).
-         * The work acknowledges the message when its outcome is stored. A handler that throws leaves the
-         * message unacknowledged until the session is opened again.
+         * The work acknowledges the message when its outcome is stored. It should not throw: a message
+         * whose handler threw stays out, unacknowledged, until the session closes.
          */
         void handle(Received message) throws Exception;
     }

@@ -1,6 +1,7 @@
 package io.coursewire.delivery;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.apache.activemq.artemis.api.core.Message;
 import org.jboss.logging.Logger;
 
 import io.coursewire.CoursewireConfig;
@@ -112,7 +114,13 @@ public class SubscriberDispatcher {
 
     /** On a consumer session's thread: never blocks. */
     private void dispatch(IndividualAckConsumer.Received message) {
-        DeliveryRequest delivery = DeliveryRequest.fromProperties(message::property, message.body());
+        DeliveryRequest delivery;
+        try {
+            delivery = DeliveryRequest.fromProperties(message::property, message.body());
+        } catch (RuntimeException unreadable) {
+            park(message, unreadable);
+            return;
+        }
         if (subscriptions.target(delivery.target()).isEmpty()) {
             LOG.debugf("Subscription %s is gone; its delivery of %s is dropped", delivery.target(), delivery.eventId());
             message.acknowledge();
@@ -192,6 +200,24 @@ public class SubscriberDispatcher {
                 LOG.debugf("A held delivery of %s could not be put back (%s)", pending.delivery().key(), failure.toString());
             }
         });
+    }
+
+    /**
+     * A message that is not a delivery (its properties are missing or wrong) names no subscriber to try:
+     * it goes to the broker's dead-letter queue with the reason, for an operator to look at, and only then
+     * is acknowledged. Left unacknowledged it would stay out for good, one of max-in-flight lost each time.
+     */
+    private void park(IndividualAckConsumer.Received message, RuntimeException why) {
+        String reason = "not a subscriber delivery: " + why.getClass().getSimpleName();
+        LOG.errorf("A message on %s is %s; parked on the broker's dead-letter queue %s", Channels.SUBSCRIBER_DELIVERIES, reason,
+                Channels.DEAD_LETTERS);
+        channel.send(List.of(new DurableChannel.Outgoing(Channels.DEAD_LETTERS, null, message.body(),
+                Map.of(DeliveryOutcomes.PARKED_REASON, reason, Message.HDR_ORIGINAL_QUEUE.toString(), Channels.SUBSCRIBER_DELIVERIES), 0)))
+                .whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        message.acknowledge();
+                    }
+                });
     }
 
     private static Exception unwrap(Throwable failure) {

@@ -33,6 +33,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import io.coursewire.channel.Channels;
+import io.coursewire.channel.DurableChannel;
 import io.coursewire.inbound.IngestMetricsTest;
 import io.coursewire.support.AttemptLog;
 import io.coursewire.support.Fixtures;
@@ -75,6 +77,8 @@ class SubscriberDeliveryTest {
 
     @Inject
     DataSource db;
+    @Inject
+    DurableChannel channel;
 
     @Test
     void aSubscriberGetsItsCoursesEventsWithItsTokenAndSignature() throws Exception {
@@ -208,6 +212,22 @@ class SubscriberDeliveryTest {
         sink().stubFor(post("/failing").willReturn(aResponse().withStatus(200)));
         await().atMost(Duration.ofSeconds(15)).until(() -> requestsFor("/failing", held, 200) >= 1 && requestsFor("/failing", first, 200) >= 1);
         admin().get("/api/v1/targets").then().body("targets.find { it.name == 'failing' }.circuit", is("closed"));
+    }
+
+    @Test
+    void aMessageThatIsNotADeliveryIsParkedOnTheDeadLetterQueueAndDeliveriesGoOn() throws Exception {
+        String dlq = "coursewire_queue_depth{queue=\"DLQ\"}";
+        double parkedBefore = IngestMetricsTest.value(IngestMetricsTest.metrics(), dlq);
+        // No attempt number, no target: what a foreign producer or a damaged message would put there.
+        channel.send(List.of(new DurableChannel.Outgoing(Channels.SUBSCRIBER_DELIVERIES, null, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("eventId", "not-a-delivery"), 0))).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> IngestMetricsTest.value(IngestMetricsTest.metrics(), dlq) == parkedBefore + 1);
+
+        sink().stubFor(post("/hooks/after-poison").willReturn(aResponse().withStatus(200)));
+        String course = "course-" + UUID.randomUUID();
+        subscribe("course_completed", Map.of("url", sink().baseUrl() + "/hooks/after-poison", "course", course));
+        String next = completion(course);
+        await().atMost(Duration.ofSeconds(10)).until(() -> requestsFor("/hooks/after-poison", next) == 1);
     }
 
     // --- helpers ------------------------------------------------------------------------------
