@@ -84,11 +84,13 @@ public class DurableAccept extends AsyncProcessorSupport {
             return false;
         }
         IdempotentReceiver.First first = (IdempotentReceiver.First) claim;
-        channel.send(event.id(), json, RoutedEvent.headersOf(event)).whenComplete((ok, failure) -> {
+        channel.send(event.id(), json, RoutedEvent.headersOf(event)).whenComplete((heldBefore, failure) -> {
             if (failure == null) {
+                // Held before: accepted earlier through another instance on the same broker (or before a
+                // crash that lost this window's newest ids): the broker's duplicate detection answered.
                 first.accepted();
-                respond(exchange, accepted(event.id(), false));
-                count(exchange, event.vendor(), IngestMetrics.Outcome.ACCEPTED);
+                respond(exchange, accepted(event.id(), heldBefore));
+                count(exchange, event.vendor(), heldBefore ? IngestMetrics.Outcome.DUPLICATE : IngestMetrics.Outcome.ACCEPTED);
             } else {
                 first.failed(failure);
                 LOG.warnf("Event %s from %s not stored (%s); answering 503", event.id(), event.vendor(), failure.getClass().getSimpleName());

@@ -70,12 +70,12 @@ public class DurableChannel {
      * {@code taken} is won once: by a writer, which then stores them and answers with the broker's
      * outcome, or by the accept timeout, which answers "not stored" — and then no writer sends them.
      */
-    private record Pending(List<Outgoing> messages, CompletableFuture<Void> stored, long bytes, AtomicBoolean taken) {
+    private record Pending(List<Outgoing> messages, CompletableFuture<Boolean> stored, long bytes, AtomicBoolean taken) {
     }
 
     private final CoursewireConfig config;
     private final EmbeddedBroker broker;
-    private final ServerLocator locator;
+    private final BrokerSessions sessions;
     /** One timer thread for every caller's accept timeout (what CompletableFuture.orTimeout would use too). */
     private static final ScheduledThreadPoolExecutor TIMEOUTS = timeouts();
 
@@ -88,13 +88,15 @@ public class DurableChannel {
     public DurableChannel(CoursewireConfig config, EmbeddedBroker broker) throws Exception {
         this.config = config;
         this.broker = broker;
-        this.locator = ActiveMQClient.createServerLocator(config.broker().url())
+        ServerLocator locator = ActiveMQClient.createServerLocator(config.broker().url())
                 .setReconnectAttempts(0)
                 // A commit under way is waited for longer than a place in the queue: giving up on it would
                 // answer 503 for an event the broker may yet store.
                 .setCallTimeout(2 * config.ingest().acceptTimeout().toMillis())
                 // The router's sessions buffer this much each, as every consumer does (README "Configuration").
                 .setConsumerWindowSize((int) config.broker().consumerWindowSize().asLongValue());
+        this.sessions = new BrokerSessions(locator, config.broker().username().filter(u -> !u.isBlank()).orElse(null),
+                config.broker().password().orElse(null));
         for (int i = 0; i < Math.max(1, config.ingest().producers()); i++) {
             Writer writer = new Writer("durable-channel-writer-" + i);
             writers.add(writer);
@@ -103,14 +105,16 @@ public class DurableChannel {
     }
 
     /**
-     * Sends the event durably. The future completes when the broker has journalled the message (or
-     * already held it), and fails when the broker is unreachable or does not confirm within the
-     * accept timeout.
+     * Sends the event durably. The future completes when the broker has journalled the message, with
+     * {@code true} when the broker held it already: its duplicate-id cache of the events address is
+     * shared by every instance on the broker, so a vendor retry that reaches another instance than the
+     * first delivery is told it is a duplicate. It fails when the broker is unreachable or does not
+     * confirm within the accept timeout.
      */
-    public CompletableFuture<Void> send(String eventId, byte[] json, Map<String, Object> properties) {
+    public CompletableFuture<Boolean> send(String eventId, byte[] json, Map<String, Object> properties) {
         Map<String, Object> all = new java.util.HashMap<>(properties);
         all.put(Channels.ACCEPTED_AT, System.currentTimeMillis());
-        return send(List.of(new Outgoing(Channels.EVENTS, eventId, json, all, 0)));
+        return store(List.of(new Outgoing(Channels.EVENTS, eventId, json, all, 0)));
     }
 
     /**
@@ -118,9 +122,14 @@ public class DurableChannel {
      * waiting. The future completes when they are on disk, or were already there (same duplicate id).
      */
     public CompletableFuture<Void> send(List<Outgoing> messages) {
-        CompletableFuture<Void> stored = new CompletableFuture<>();
+        return store(messages).thenApply(heldBefore -> null);
+    }
+
+    /** {@link #send(List)}, telling whether the broker held a lone message already (by its duplicate id). */
+    private CompletableFuture<Boolean> store(List<Outgoing> messages) {
+        CompletableFuture<Boolean> stored = new CompletableFuture<>();
         if (messages.isEmpty()) {
-            stored.complete(null);
+            stored.complete(false);
             return stored;
         }
         if (broker.isDiskFull()) {
@@ -158,7 +167,7 @@ public class DurableChannel {
      * {@code name}); what the handler stores for a batch is committed with its acknowledgement.
      */
     public <T> TransactionalBatchConsumer<T> consume(String name, String queue, int sessions, TransactionalBatchConsumer.Handler<T> handler) {
-        return new TransactionalBatchConsumer<>(name, queue, sessions, locator, this, handler, 2 * config.ingest().acceptTimeout().toMillis());
+        return new TransactionalBatchConsumer<>(name, queue, sessions, this.sessions, this, handler, 2 * config.ingest().acceptTimeout().toMillis());
     }
 
     /**
@@ -169,7 +178,7 @@ public class DurableChannel {
     public IndividualAckConsumer consumeIndividually(String name, String queue, int sessions, int maxUnacknowledged,
             IndividualAckConsumer.Handler handler) {
         int perSession = Math.max(1, maxUnacknowledged / Math.max(1, sessions));
-        return new IndividualAckConsumer(name, queue, sessions, perSession, locator, handler);
+        return new IndividualAckConsumer(name, queue, sessions, perSession, this.sessions, handler);
     }
 
     /** The broker message for one outgoing message, persistent, created on {@code session}. */
@@ -207,7 +216,7 @@ public class DurableChannel {
      * anything is sent to them: the broker would otherwise drop messages to an address with no queue.
      */
     public void ensureQueue(String name) throws Exception {
-        try (ClientSessionFactory factory = locator.createSessionFactory(); ClientSession session = factory.createSession()) {
+        try (ClientSessionFactory factory = sessions.connect(); ClientSession session = sessions.autoCommit(factory, 0)) {
             if (!session.queueQuery(SimpleString.of(name)).isExists()) {
                 try {
                     session.createQueue(org.apache.activemq.artemis.api.core.QueueConfiguration.of(name)
@@ -220,10 +229,10 @@ public class DurableChannel {
         }
     }
 
-    /** True when the broker accepts a session now. */
+    /** True when the broker accepts a session now (with the configured login). */
     public boolean isAvailable() {
-        try (ClientSessionFactory factory = locator.createSessionFactory()) {
-            return !factory.isClosed();
+        try (ClientSessionFactory factory = sessions.connect(); ClientSession session = sessions.autoCommit(factory, 0)) {
+            return !session.isClosed();
         } catch (Exception e) {
             return false;
         }
@@ -241,12 +250,12 @@ public class DurableChannel {
         for (Pending p; (p = queue.poll()) != null;) {
             p.stored().completeExceptionally(new IllegalStateException("shutting down"));
         }
-        locator.close();
+        sessions.close();
     }
 
     /** One transacted producer session, committing batches. */
     private final class Writer extends Thread {
-        private final TransactedSession tx = new TransactedSession(locator);
+        private final TransactedSession tx = new TransactedSession(sessions);
 
         Writer(String name) {
             super(name);
@@ -297,7 +306,7 @@ public class DurableChannel {
                     }
                 }
                 tx.session().commit();
-                batch.forEach(p -> p.stored().complete(null));
+                batch.forEach(p -> p.stored().complete(false));
             } catch (ActiveMQDuplicateIdException duplicate) {
                 tx.rollbackQuietly();
                 batch.forEach(this::commitAlone);
@@ -315,15 +324,14 @@ public class DurableChannel {
          */
         private void commitAlone(Pending p) {
             try {
-                commitEach(p.messages());
-                p.stored().complete(null);
+                p.stored().complete(commitEach(p.messages()));
             } catch (ActiveMQDuplicateIdException someStoredBefore) {
                 tx.rollbackQuietly();
                 try {
                     for (Outgoing m : p.messages()) {
                         commitEach(List.of(m));
                     }
-                    p.stored().complete(null);
+                    p.stored().complete(false);
                 } catch (Exception e) {
                     tx.discard();
                     p.stored().completeExceptionally(e);
@@ -334,19 +342,21 @@ public class DurableChannel {
             }
         }
 
-        /** Sends and commits; a single message the broker already holds counts as stored. */
-        private void commitEach(List<Outgoing> messages) throws Exception {
+        /** Sends and commits; a single message the broker already holds counts as stored (true: held before). */
+        private boolean commitEach(List<Outgoing> messages) throws Exception {
             tx.open();
             try {
                 for (Outgoing m : messages) {
                     tx.send(m);
                 }
                 tx.session().commit();
+                return false;
             } catch (ActiveMQDuplicateIdException duplicate) {
                 if (messages.size() > 1) {
                     throw duplicate;
                 }
                 tx.rollbackQuietly(); // the broker has it on disk from before
+                return true;
             }
         }
     }

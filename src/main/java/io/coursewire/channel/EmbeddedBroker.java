@@ -67,6 +67,10 @@ public class EmbeddedBroker {
         this.settings = settings;
         if (settings.broker().embedded()) {
             start();
+        } else if (settings.broker().url().startsWith("vm:")) {
+            throw new IllegalStateException("coursewire.broker.embedded is false (profile cluster) but coursewire.broker.url is "
+                    + settings.broker().url() + ", the embedded broker's; set it to the external broker: tcp://host:61616, or a list"
+                    + " (tcp://a:61616,tcp://b:61616) for failover");
         }
     }
 

@@ -13,7 +13,6 @@ import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,15 +53,15 @@ public final class IndividualAckConsumer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IndividualAckConsumer.class);
 
     private final String queue;
-    private final ServerLocator locator;
+    private final BrokerSessions broker;
     private final Handler handler;
     private final int maxUnacknowledged;
     private final List<Session> sessions = new ArrayList<>();
     private volatile boolean running = true;
 
-    IndividualAckConsumer(String name, String queue, int sessionCount, int maxUnacknowledged, ServerLocator locator, Handler handler) {
+    IndividualAckConsumer(String name, String queue, int sessionCount, int maxUnacknowledged, BrokerSessions broker, Handler handler) {
         this.queue = queue;
-        this.locator = locator;
+        this.broker = broker;
         this.handler = handler;
         this.maxUnacknowledged = Math.max(1, maxUnacknowledged);
         for (int i = 0; i < Math.max(1, sessionCount); i++) {
@@ -176,9 +175,9 @@ public final class IndividualAckConsumer implements AutoCloseable {
                 return;
             }
             discard();
-            factory = locator.createSessionFactory();
-            // Acknowledgements are committed as they are made (no transaction); sends are not made here.
-            session = factory.createSession(true, true, 0);
+            factory = broker.connect();
+            // Acknowledgements are committed as they are made (no transaction), each sent at once; sends are not made here.
+            session = broker.autoCommit(factory, 0);
             consumer = session.createConsumer(queue);
             session.start();
         }

@@ -4,7 +4,6 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
 
 /**
  * One connection and transacted session to the broker, with a producer, owned by one thread: opened on
@@ -12,13 +11,13 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
  */
 final class TransactedSession {
 
-    private final ServerLocator locator;
+    private final BrokerSessions broker;
     private ClientSessionFactory factory;
     private ClientSession session;
     private ClientProducer producer;
 
-    TransactedSession(ServerLocator locator) {
-        this.locator = locator;
+    TransactedSession(BrokerSessions broker) {
+        this.broker = broker;
     }
 
     /** Opens a connection and session unless the current ones still work; true when they are new. */
@@ -27,8 +26,8 @@ final class TransactedSession {
             return false;
         }
         discard();
-        factory = locator.createSessionFactory();
-        session = factory.createTransactedSession();
+        factory = broker.connect();
+        session = broker.transacted(factory);
         producer = session.createProducer();
         return true;
     }

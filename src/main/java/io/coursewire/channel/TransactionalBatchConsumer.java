@@ -10,7 +10,6 @@ import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,17 +45,17 @@ public final class TransactionalBatchConsumer<T> implements AutoCloseable {
     private static final long MAX_PAUSE_MILLIS = 5_000;
 
     private final String queue;
-    private final ServerLocator locator;
+    private final BrokerSessions broker;
     private final DurableChannel channel;
     private final Handler<T> handler;
     private final long storeTimeoutMillis;
     private final List<Session> sessions = new ArrayList<>();
     private volatile boolean running = true;
 
-    TransactionalBatchConsumer(String name, String queue, int sessionCount, ServerLocator locator, DurableChannel channel, Handler<T> handler,
+    TransactionalBatchConsumer(String name, String queue, int sessionCount, BrokerSessions broker, DurableChannel channel, Handler<T> handler,
             long storeTimeoutMillis) {
         this.queue = queue;
-        this.locator = locator;
+        this.broker = broker;
         this.channel = channel;
         this.handler = handler;
         this.storeTimeoutMillis = storeTimeoutMillis;
@@ -77,7 +76,7 @@ public final class TransactionalBatchConsumer<T> implements AutoCloseable {
     }
 
     private final class Session extends Thread {
-        private final TransactedSession tx = new TransactedSession(locator);
+        private final TransactedSession tx = new TransactedSession(broker);
         private ClientConsumer consumer;
 
         Session(String name) {

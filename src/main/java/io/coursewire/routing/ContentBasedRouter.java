@@ -56,7 +56,11 @@ public class ContentBasedRouter implements TransactionalBatchConsumer.Handler<Co
     }
 
     void start(@Observes StartupEvent started) throws Exception {
-        // A delivery sent to an address with no queue would be dropped: every target's queue exists first.
+        // A message sent to an address with no queue would be dropped: every queue exists first. The
+        // embedded broker declares the events and dead-letter queues itself; an external broker
+        // (profile cluster) may not, whatever its broker.xml says (docs/deployment.md).
+        channel.ensureQueue(Channels.EVENTS);
+        channel.ensureQueue(Channels.DEAD_LETTERS);
         ensureQueues(targets.all());
         channel.ensureQueue(Channels.SUBSCRIBER_DELIVERIES);
         targets.listen(new TargetRegistry.Listener() {
