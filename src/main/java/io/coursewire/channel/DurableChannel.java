@@ -90,6 +90,11 @@ public class DurableChannel {
         this.broker = broker;
         ServerLocator locator = ActiveMQClient.createServerLocator(config.broker().url())
                 .setReconnectAttempts(0)
+                // A session that fails is opened again by its owner (no reconnection inside the client); once
+                // the locator knows the broker's topology, opening one while the broker is away waited this
+                // long between the topology's members and the URL's (2 s by default): ingest's 503 then took
+                // 5 to 14 s to come, the readiness check 6 to 10 s (bench: broker killed under a cluster instance).
+                .setRetryInterval(100)
                 // A commit under way is waited for longer than a place in the queue: giving up on it would
                 // answer 503 for an event the broker may yet store.
                 .setCallTimeout(2 * config.ingest().acceptTimeout().toMillis())

@@ -93,7 +93,10 @@ class ClusterIT {
     }
 
     @BeforeEach
-    void countArrivals(TestInfo test) throws IOException {
+    void countArrivals(TestInfo test) throws Exception {
+        if (!broker.running()) {
+            broker.start(); // a test that failed mid-outage left it down
+        }
         testDir = ROOT.resolve(test.getTestMethod().orElseThrow().getName());
         Files.createDirectories(testDir);
         sink.resetAll();

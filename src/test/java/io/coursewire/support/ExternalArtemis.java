@@ -211,6 +211,15 @@ public final class ExternalArtemis implements AutoCloseable {
         return log;
     }
 
+    /** The broker's JVM (the newest process of the tree "bin/artemis run" started), -1 when not running; for CPU accounting. */
+    public synchronized long pid() {
+        if (process == null) {
+            return -1;
+        }
+        return tree(process.toHandle()).stream().filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(process.pid());
+    }
+
     public synchronized boolean running() {
         return process != null && process.isAlive();
     }
