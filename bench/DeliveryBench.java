@@ -236,17 +236,19 @@ public class DeliveryBench {
     static final class Load {
         final HttpClient client;
         final ExecutorService executor;
-        final URI ingest;
+        /** One per service instance (service=url,url,...): event n goes to instance n mod their number. */
+        final URI[] ingest;
         final String run;
 
-        Load(String service, String token, int threads) {
+        Load(String services, String token, int threads) {
             executor = Executors.newFixedThreadPool(threads, daemon("load"));
             client = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5))
                     .executor(executor)
                     .build();
-            ingest = URI.create(service + "/webhooks/tagmango?token=" + token);
+            ingest = Arrays.stream(services.split(",")).map(service -> URI.create(service + "/webhooks/tagmango?token=" + token))
+                    .toArray(URI[]::new);
             run = Long.toString(System.currentTimeMillis(), 36);
         }
 
@@ -254,7 +256,7 @@ public class DeliveryBench {
         HttpRequest request(String phase, int n) {
             String body = "{\"name\":\"Bench Learner " + n + "\",\"email\":\"" + email(phase, n) + "\",\"phone\":5511999990000,\"course\":\"Bench course\",\"courseId\":\"c" + (n % 97)
                     + "\",\"lastProgressOn\":\"2023-11-20T18:30Z\"}";
-            return HttpRequest.newBuilder(ingest)
+            return HttpRequest.newBuilder(ingest[Math.floorMod(n, ingest.length)])
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)))

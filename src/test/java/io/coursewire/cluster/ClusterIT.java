@@ -121,7 +121,10 @@ class ClusterIT {
         sink.stubFor(post("/one/gone").willReturn(aResponse().withStatus(410)));
         Path targets = targets("a", "/one/a", "b", "/one/b", "gone", "/one/gone");
         // Started together on an empty database: one migrates it while the other waits for Flyway's lock.
-        List<ServiceProcess> both = startTogether(targets, "one-a", "one-b");
+        // B is given a list of brokers whose first answers nothing (a failover list with its live member
+        // second): it connects to the one that answers, for its own sessions and for the JMS consumers.
+        List<ServiceProcess> both = startTogether(targets, Map.of("one-b", "(tcp://127.0.0.1:" + unusedPort() + "," + broker.url() + ")"),
+                "one-a", "one-b");
         ServiceProcess a = both.get(0);
         ServiceProcess b = both.get(1);
 
@@ -308,10 +311,19 @@ class ClusterIT {
 
     /** Instances in profile cluster on the shared broker and database, started at the same time. */
     private List<ServiceProcess> startTogether(Path targets, String... names) throws Exception {
+        return startTogether(targets, Map.of(), names);
+    }
+
+    /** The same, with a broker URL of its own for some instances (by name). */
+    private List<ServiceProcess> startTogether(Path targets, Map<String, String> brokerUrls, String... names) throws Exception {
         ExecutorService starts = Executors.newFixedThreadPool(names.length);
         List<Future<ServiceProcess>> started = new ArrayList<>();
         for (String name : names) {
-            ServiceProcess instance = new ServiceProcess(testDir.resolve(name), clusterProperties(targets));
+            Map<String, String> properties = clusterProperties(targets);
+            if (brokerUrls.containsKey(name)) {
+                properties.put("coursewire.broker.url", brokerUrls.get(name));
+            }
+            ServiceProcess instance = new ServiceProcess(testDir.resolve(name), properties);
             instances.add(instance);
             started.add(starts.submit(instance::start));
         }
@@ -340,6 +352,12 @@ class ClusterIT {
         p.put("coursewire.targets.reload-interval", "1s");
         p.put("coursewire.subscriptions.allow-private-networks", "true");
         return p;
+    }
+
+    private static int unusedPort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static JsonNode accepted(HttpResponse<String> response) throws IOException {
