@@ -61,7 +61,12 @@ ticks() { # utime+stime of one process, 0 when it is gone
   echo "${stat##*) }" | awk '{print $12 + $13}'
 }
 sum_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(ticks "$p"))); done; echo "$t"; }
-postgres_pids() { pgrep -f "$work/engines/postgres" | tr '\n' ' ' || true; }
+postgres_pids() { # the postmaster (its command line names the data directory) and its children (the backends, rewritten names)
+  local pm
+  pm=$(pgrep -f -- "-D $work/engines/postgres" | head -1 || true)
+  [ -n "$pm" ] && echo "$pm $(pgrep -P "$pm" | tr '\n' ' ')"
+  return 0
+}
 
 engines_up() {
   [ -n "$engines_pid" ] && return 0
@@ -163,7 +168,7 @@ for s in $SCENARIOS; do
   fi
   line="${line%,}"
   echo "$line" | tee -a "$results"
-  warns=$(cat "$work"/"$s"*/service.log | grep -E ' (WARN|ERROR) ' | grep -cvE 'demo (secret|token)|already been registered' || true)
+  warns=$(cat "$work"/"$s"*/service.log | grep -E ' (WARN|ERROR) ' | grep -cvE 'demo (secret|token)|been already registered' || true)
   [ "$warns" -gt 0 ] && echo "  ($warns WARN/ERROR lines in the instances' logs; KEEP=1 keeps them under $work)" | tee -a "$results"
   stop_instances
   echo

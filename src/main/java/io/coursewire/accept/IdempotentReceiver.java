@@ -29,6 +29,13 @@ import io.coursewire.eventlog.EventLog;
  * message) drops a second copy of a recent event even after a crash that lost this window's newest
  * entries.
  *
+ * <p>Several instances on one broker (profile cluster): the broker's duplicate-id cache of the events
+ * address is the shared authority, this window a cache in front of it. It only ever holds ids that
+ * were really accepted (by this instance, or by any, when seeded from the shared event log), so it
+ * never calls a new event a duplicate; an id it lacks, accepted through another instance, is sent
+ * and refused by the broker, and that refusal is answered {@code "duplicate": true} (see
+ * {@code DurableChannel#send(String, byte[], java.util.Map)}) and added here.
+ *
  * <p>The window holds compact 128-bit keys ({@link AcceptedIdWindow}); only ids whose write is still
  * on its way are held as strings.
  *

@@ -30,8 +30,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +56,7 @@ import io.coursewire.support.ServiceProcess;
  * acknowledged and the other makes its waiting retries; a broker restart costs 503s, then both recover
  * by themselves.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,6 +120,7 @@ class ClusterIT {
     }
 
     @Test
+    @Order(1) // first: its two instances start together on the empty database
     void twoInstancesAreOneService() throws Exception {
         sink.stubFor(post(urlPathMatching("/one/(a|b|sub)")).willReturn(aResponse().withStatus(200)));
         sink.stubFor(post("/one/gone").willReturn(aResponse().withStatus(410)));
@@ -127,6 +132,11 @@ class ClusterIT {
                 "one-a", "one-b");
         ServiceProcess a = both.get(0);
         ServiceProcess b = both.get(1);
+        List<String> migrationLogs = List.of(Files.readString(testDir.resolve("one-a/service-1.log")),
+                Files.readString(testDir.resolve("one-b/service-1.log")));
+        assertThat(migrationLogs).as("one instance migrated the empty database, the other found it done")
+                .filteredOn(log -> log.contains("Successfully applied 7 migrations")).hasSize(1);
+        assertThat(migrationLogs).filteredOn(log -> log.contains("No migration necessary")).hasSize(1);
 
         int events = 200;
         Map<String, String> bodies = new ConcurrentHashMap<>(); // event id -> body
@@ -216,6 +226,7 @@ class ClusterIT {
     }
 
     @Test
+    @Order(2)
     void anInstanceKilledMidStreamLosesNothingAndTheOtherMakesItsRetries() throws Exception {
         sink.stubFor(post("/kill/ok").willReturn(aResponse().withStatus(200)));
         sink.stubFor(post("/kill/flaky").willReturn(aResponse().withStatus(503)));
@@ -254,6 +265,7 @@ class ClusterIT {
     }
 
     @Test
+    @Order(3)
     void aBrokerRestartCostsRefusalsThenBothInstancesRecover() throws Exception {
         sink.stubFor(post("/restart/ok").willReturn(aResponse().withStatus(200)));
         Path targets = targets("ok", "/restart/ok");
