@@ -89,16 +89,6 @@ start_instance() {
   PORT=$port launch_service "$work/$name/data" "$work/targets.yaml" "$work/$name/service.log" "$@"
   pids+=("$pid")
 }
-await_instance() { # <port> <pid> <log>
-  local _
-  for _ in $(seq 1 90); do
-    curl -sf "http://127.0.0.1:$1/q/health/ready" >/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || break
-    sleep 1
-  done
-  tail -40 "$3"; echo "instance on $1 did not become ready" >&2; exit 1
-}
-
 cluster_options() {
   echo -Dquarkus.profile=cluster -Dcoursewire.broker.url="$BROKER_URL" -Dcoursewire.broker.username="$BROKER_USER" \
     -Dcoursewire.broker.password="$BROKER_PASSWORD" -Dquarkus.datasource.jdbc.url="$DB_URL" \
@@ -130,7 +120,7 @@ for s in $SCENARIOS; do
   esac
   i=0
   for url in "${services[@]}"; do
-    await_instance "${url##*:}" "${pids[$i]}" "$work/$s$([ "$s" = embedded ] || echo "-$([ $i = 0 ] && echo a || echo b)")/service.log"
+    PORT=${url##*:} pid=${pids[$i]} await_ready "$work/$s$([ "$s" = embedded ] || echo "-$([ $i = 0 ] && echo a || echo b)")/service.log"
     i=$((i + 1))
   done
   echo "== $s: ${#services[@]} instance(s)$([ "$s" = embedded ] || echo ", broker $BROKER_URL, PostgreSQL")" | tee -a "$results"
