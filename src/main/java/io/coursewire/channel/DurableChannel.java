@@ -201,6 +201,11 @@ public class DurableChannel {
         return message;
     }
 
+    /** How this channel opens its sessions (the broker URL and login), for the channel package's other readers. */
+    BrokerSessions sessions() {
+        return sessions;
+    }
+
     /** Messages waiting for a writer, in bytes (the queue is bounded by {@link #MAX_QUEUED_BYTES}). */
     public long waitingBytes() {
         return queuedBytes.get();

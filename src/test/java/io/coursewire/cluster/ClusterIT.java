@@ -251,6 +251,16 @@ class ClusterIT {
         senders.shutdown();
         assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         assertThat(arrived("/kill/flaky")).as("flaky refused everything so far").isEmpty();
+        // The waiting retries are on the shared broker: the survivor lists them as flaky's pending deliveries.
+        JsonNode inForce = JSON.readTree(b.get("/api/v1/targets", ADMIN).body());
+        long pendingAtFlaky = 0;
+        for (JsonNode target : inForce.path("targets")) {
+            if (target.path("name").asText().equals("flaky")) {
+                pendingAtFlaky = target.path("pending").asLong();
+            }
+        }
+        assertThat(pendingAtFlaky).as("flaky's pending deliveries, as the survivor reads them from the broker").isPositive();
+        assertThat(queueDepth(b, "coursewire.delivery.flaky")).isPositive();
 
         // Every delivery to flaky is now a waiting retry on the broker, some scheduled by the dead
         // instance: the survivor makes them once flaky answers again.
@@ -397,6 +407,19 @@ class ClusterIT {
         Map<String, Integer> counts = new HashMap<>();
         arrivals.getOrDefault(path, Map.of()).forEach((id, n) -> counts.put(id, n.get()));
         return counts;
+    }
+
+    private static final Pattern QUEUE_DEPTH = Pattern.compile("^coursewire_queue_depth\\{([^}]*)\\} ([0-9.E]+|NaN)$", Pattern.MULTILINE);
+
+    /** coursewire_queue_depth of a queue, as an instance reports it. */
+    private static double queueDepth(ServiceProcess instance, String queue) throws IOException, InterruptedException {
+        Matcher m = QUEUE_DEPTH.matcher(instance.get("/q/metrics", Map.of()).body());
+        while (m.find()) {
+            if (m.group(1).contains("queue=\"" + queue + "\"")) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        return Double.NaN;
     }
 
     private static final Pattern DELIVERED = Pattern.compile("^coursewire_deliveries_delivered_total\\{([^}]*)\\} ([0-9.E]+)$", Pattern.MULTILINE);
