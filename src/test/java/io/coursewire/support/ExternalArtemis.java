@@ -40,6 +40,10 @@ import org.w3c.dom.NodeList;
  * Coursewire's settings from {@code deploy/artemis/coursewire-broker-settings.xml} applied), run as a child process
  * with {@code artemis run}.
  *
+ * <p>{@link #createSharedStorePair} makes a shared-store HA pair (primary and backup on one journal directory);
+ * a backup is started with {@link #launch()} (it opens no acceptor until it is live) and watched with
+ * {@link #live()} or {@link #awaitLive(Duration)}.
+ *
  * <p>The distribution is the one Maven unpacks before the integration tests
  * ({@code target/artemis-dist/apache-artemis-<version>}, system property {@code coursewire.test.artemis-home}).
  */
@@ -83,6 +87,83 @@ public final class ExternalArtemis implements AutoCloseable {
      */
     public static ExternalArtemis create(Path instanceDir, String user, String password)
             throws IOException, InterruptedException {
+        return create(instanceDir, user, password, List.of());
+    }
+
+    /**
+     * A shared-store HA pair on this machine: a primary ({@code dir/primary}) and a backup ({@code dir/backup}),
+     * each on a free port of its own, login required with the same user and password, Coursewire's settings in
+     * both, whose journal, bindings, paging and large-messages directories are one shared directory
+     * ({@code dir/shared}): "artemis create --shared-store --failover-on-shutdown --data dir/shared", the backup
+     * with {@code --backup}. Whichever holds the shared journal's file lock is live; the backup takes it (and
+     * loads the journal: messages, bindings, duplicate-id caches) when the primary dies or shuts down.
+     *
+     * <p>"artemis create --shared-store" also writes a UDP-multicast broadcast group, discovery group and
+     * cluster connection (231.7.7.7:9876). They are removed: clients here are given the static list of both
+     * brokers ({@link Pair#url()}), a backup activates on the file lock alone (verified with 2.40.0: "AMQ221010:
+     * Backup Server is now active" without them, and only a warning that fail-back requests cannot be heard),
+     * and a multicast group would be shared with any other pair on the machine, another test run's included.
+     * Without a cluster connection there is no fail-back: a restarted primary waits while the backup is live.
+     */
+    public static Pair createSharedStorePair(Path dir, String user, String password) throws IOException, InterruptedException {
+        dir = dir.toAbsolutePath().normalize();
+        Path shared = dir.resolve("shared");
+        Files.createDirectories(shared);
+        List<String> ha = List.of("--shared-store", "--failover-on-shutdown", "--data", shared.toString());
+        ExternalArtemis primary = create(dir.resolve("primary"), user, password, ha);
+        List<String> backupHa = new ArrayList<>(ha);
+        backupHa.add("--backup");
+        ExternalArtemis backup = create(dir.resolve("backup"), user, password, backupHa);
+        return new Pair(primary, backup, shared);
+    }
+
+    /** Two brokers on one shared store: one is live, the other waits for its file lock. */
+    public static final class Pair implements AutoCloseable {
+        private final ExternalArtemis primary;
+        private final ExternalArtemis backup;
+        private final Path sharedDir;
+
+        private Pair(ExternalArtemis primary, ExternalArtemis backup, Path sharedDir) {
+            this.primary = primary;
+            this.backup = backup;
+            this.sharedDir = sharedDir;
+        }
+
+        public ExternalArtemis primary() {
+            return primary;
+        }
+
+        public ExternalArtemis backup() {
+            return backup;
+        }
+
+        /** The journal, bindings, paging and large-messages directories of both. */
+        public Path sharedDir() {
+            return sharedDir;
+        }
+
+        /** Both, primary first, as a failover list: {@code (tcp://127.0.0.1:p1,tcp://127.0.0.1:p2)}. */
+        public String url() {
+            return "(" + primary.url() + "," + backup.url() + ")";
+        }
+
+        /** Starts the primary and waits until it is live, then the backup, and waits until it waits for the lock. */
+        public Pair start() throws IOException, InterruptedException {
+            primary.start();
+            backup.launch();
+            return this;
+        }
+
+        /** Kills both. */
+        @Override
+        public void close() {
+            backup.close();
+            primary.close();
+        }
+    }
+
+    private static ExternalArtemis create(Path instanceDir, String user, String password, List<String> options)
+            throws IOException, InterruptedException {
         instanceDir = instanceDir.toAbsolutePath().normalize();
         Path brokerXml = instanceDir.resolve("etc/broker.xml");
         if (Files.exists(brokerXml)) {
@@ -102,8 +183,9 @@ public final class ExternalArtemis implements AutoCloseable {
                 "--nio", "--no-autotune", "--no-web",
                 "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor",
                 "--host", "127.0.0.1", "--default-port", Integer.toString(port),
-                "--java-memory", "512m",
-                instanceDir.toString()));
+                "--java-memory", "512m"));
+        command.addAll(options);
+        command.add(instanceDir.toString());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(createLog.toFile());
         environment(pb.environment(), home);
@@ -117,6 +199,9 @@ public final class ExternalArtemis implements AutoCloseable {
         }
         Files.move(createLog, instanceDir.resolve("create.log"));
         applyCoursewireSettings(brokerXml);
+        if (options.contains("--shared-store")) {
+            withoutMulticastCluster(brokerXml);
+        }
         smallJvm(instanceDir.resolve("etc/artemis.profile"));
         return new ExternalArtemis(instanceDir, user, password, port);
     }
@@ -126,6 +211,78 @@ public final class ExternalArtemis implements AutoCloseable {
      * client can log in (max 60 s). Can be called again after stop()/kill(): same port, same journal.
      */
     public synchronized ExternalArtemis start() throws IOException, InterruptedException {
+        spawn();
+        awaitLive(START_TIMEOUT);
+        return this;
+    }
+
+    /**
+     * Starts "bin/artemis run" like {@link #start()}, but returns once the broker says it has started, live
+     * ("AMQ221007: Server is now active") or as a backup waiting for its primary's lock ("AMQ221109: ... Backup
+     * Server ... started; waiting for primary to fail"), max 60 s: a waiting backup opens no acceptor, so no
+     * login could tell. {@link #awaitLive(Duration)} then waits until it is live.
+     */
+    public synchronized ExternalArtemis launch() throws IOException, InterruptedException {
+        spawn();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("Broker exited (" + process.exitValue() + ") while starting; log:\n" + tail(log));
+            }
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            if (text.contains("AMQ221007") || text.contains("AMQ221109")) {
+                return this;
+            }
+            Thread.sleep(200); // polling a starting process, not waiting for an outcome
+        }
+        kill();
+        throw new IOException("Broker not started in " + START_TIMEOUT.toSeconds() + " s; log:\n" + tail(log));
+    }
+
+    /** Waits until a core client can log in (a backup: once it has become live), at most {@code timeout}. */
+    public ExternalArtemis awaitLive(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            Process running = process;
+            if (running == null || !running.isAlive()) {
+                throw new IOException("Broker not running" + (running == null ? "" : " (exit " + running.exitValue() + ")")
+                        + "; log:\n" + tail(log));
+            }
+            try {
+                login();
+                return this;
+            } catch (Exception e) {
+                last = e;
+            }
+            Thread.sleep(200); // polling a starting process, not waiting for an outcome
+        }
+        kill();
+        throw new IOException("Broker not live in " + timeout.toSeconds() + " s (" + last + "); log:\n" + tail(log));
+    }
+
+    /** Whether a core client can log in now (one attempt): the broker is running and live. */
+    public boolean live() {
+        if (!running()) {
+            return false;
+        }
+        try {
+            login();
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void login() throws Exception {
+        try (ServerLocator locator = locator();
+             ClientSessionFactory factory = locator.createSessionFactory();
+             ClientSession session = factory.createSession(user, password, false, true, true, false, 0)) {
+            // logged in
+        }
+    }
+
+    private void spawn() throws IOException {
         if (running()) {
             throw new IllegalStateException("Broker already running: " + instanceDir);
         }
@@ -140,23 +297,6 @@ public final class ExternalArtemis implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
             hookAdded = true;
         }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("Broker exited (" + process.exitValue() + ") while starting; log:\n" + tail(log));
-            }
-            try (ServerLocator locator = locator();
-                 ClientSessionFactory factory = locator.createSessionFactory();
-                 ClientSession session = factory.createSession(user, password, false, true, true, false, 0)) {
-                return this;
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(200);
-        }
-        kill();
-        throw new IOException("Broker not ready in " + START_TIMEOUT.toSeconds() + " s (" + last + "); log:\n" + tail(log));
     }
 
     /** Graceful stop (SIGTERM to the broker JVM, which runs its shutdown hook), waits for exit. */
@@ -319,6 +459,26 @@ public final class ExternalArtemis implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new IOException("Could not apply " + SETTINGS + " to " + brokerXml, e);
+        }
+    }
+
+    /** Removes broadcast-groups, discovery-groups and cluster-connections (see {@link #createSharedStorePair}). */
+    private static void withoutMulticastCluster(Path brokerXml) throws IOException {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(false);
+            Document broker = factory.newDocumentBuilder().parse(brokerXml.toFile());
+            for (String name : List.of("broadcast-groups", "discovery-groups", "cluster-connections")) {
+                Element element = single(broker, name);
+                element.getParentNode().removeChild(element);
+            }
+            Transformer transformer = TransformerFactory.newInstance().newTransformer();
+            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            transformer.transform(new DOMSource(broker), new StreamResult(brokerXml.toFile()));
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("Could not remove the multicast cluster from " + brokerXml, e);
         }
     }
 
