@@ -29,4 +29,21 @@ record BrokerSessions(ServerLocator locator, String username, String password) {
     void close() {
         locator.close();
     }
+
+    /**
+     * Closes a session and then its connection, whatever state they are in: a session that is already
+     * broken has nothing left to release (the broker hands its unacknowledged messages back on its own).
+     */
+    static void closeQuietly(ClientSession session, ClientSessionFactory factory) {
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (Exception alreadyBroken) {
+            // nothing to release
+        }
+        if (factory != null) {
+            factory.close();
+        }
+    }
 }

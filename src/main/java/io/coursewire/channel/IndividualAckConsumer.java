@@ -184,16 +184,7 @@ public final class IndividualAckConsumer implements AutoCloseable {
 
         private void discard() {
             generation++;
-            try {
-                if (session != null) {
-                    session.close();
-                }
-            } catch (Exception ignored) {
-                // already broken: the broker returns its messages to the queue
-            }
-            if (factory != null) {
-                factory.close();
-            }
+            BrokerSessions.closeQuietly(session, factory);
             session = null;
             consumer = null;
             factory = null;

@@ -114,16 +114,7 @@ public class QueueDepths {
 
     @PreDestroy
     synchronized void close() {
-        try {
-            if (session != null) {
-                session.close();
-            }
-        } catch (Exception ignored) {
-            // already broken
-        }
-        if (factory != null) {
-            factory.close();
-        }
+        BrokerSessions.closeQuietly(session, factory);
         session = null;
         factory = null;
     }

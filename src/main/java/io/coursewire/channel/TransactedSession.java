@@ -53,16 +53,7 @@ final class TransactedSession {
     }
 
     void discard() {
-        try {
-            if (session != null) {
-                session.close();
-            }
-        } catch (Exception ignored) {
-            // already broken: nothing to release
-        }
-        if (factory != null) {
-            factory.close();
-        }
+        BrokerSessions.closeQuietly(session, factory);
         session = null;
         producer = null;
         factory = null;
