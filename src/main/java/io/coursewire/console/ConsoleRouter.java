@@ -12,8 +12,6 @@ import io.coursewire.admin.AdminAuthentication;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -91,7 +89,7 @@ public class ConsoleRouter {
         switch (authentication.check(token == null || token.isEmpty() ? null : token, ctx.request())) {
             case ACCEPTED -> {
                 ConsoleSessions.Session session = sessions.create();
-                ctx.response().addCookie(cookie(session.id, ConsoleSessions.LIFETIME.toSeconds(), ctx.request().isSSL()));
+                setCookie(ctx, session.id, ConsoleSessions.LIFETIME.toSeconds());
                 redirect(ctx, "/console/events");
             }
             case DEMO_NOT_LOOPBACK -> signInPage(ctx, 403, AdminAuthentication.DEMO_REFUSAL);
@@ -101,7 +99,7 @@ public class ConsoleRouter {
 
     private void signOut(RoutingContext ctx) {
         sessions.end(ctx.get(SESSION));
-        ctx.response().addCookie(cookie("", 0, ctx.request().isSSL()));
+        setCookie(ctx, "", 0);
         redirect(ctx, SIGN_IN);
     }
 
@@ -125,10 +123,13 @@ public class ConsoleRouter {
         ctx.next();
     }
 
-    /** Secure only over TLS: a plain-HTTP console on localhost must still be able to sign in. */
-    private static Cookie cookie(String value, long maxAgeSeconds, boolean ssl) {
-        return Cookie.cookie(COOKIE, value).setPath("/console").setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
-                .setMaxAge(maxAgeSeconds).setSecure(ssl);
+    /**
+     * Written out rather than through Vert.x's cookie encoder, so the attributes read exactly as
+     * documented. Secure only over TLS: a plain-HTTP console on localhost must still be able to sign in.
+     */
+    private static void setCookie(RoutingContext ctx, String value, long maxAgeSeconds) {
+        ctx.response().headers().add("Set-Cookie", COOKIE + "=" + value + "; Path=/console; HttpOnly; SameSite=Strict; Max-Age="
+                + maxAgeSeconds + (ctx.request().isSSL() ? "; Secure" : ""));
     }
 
     private void signInPage(RoutingContext ctx, int status, String error) {
