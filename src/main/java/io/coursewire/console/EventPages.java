@@ -120,7 +120,7 @@ public class EventPages {
                 deliveries.add(new Delivery(d.target(), d.state(), d.attempts().stream()
                         .map(a -> new Step(a.attempt(), a.at(), a.durationMs(),
                                 a.status() != null ? "HTTP " + a.status() + (a.error() != null ? " · " + a.error() : "")
-                                        : a.error() != null ? a.error() : "",
+                                        : a.error() != null ? a.error() : "—",
                                 a.outcome()))
                         .toList()));
             }
