@@ -44,25 +44,52 @@ public class AdminAuthentication {
         demo = configured == null;
     }
 
+    /** What {@link #check} makes of a presented token: the API and the console answer each alike. */
+    public enum Verdict {
+        ACCEPTED,
+        /** No token presented. */
+        MISSING,
+        WRONG,
+        /** On the demo token, from another machine than this one: refused whatever was presented. */
+        DEMO_NOT_LOOPBACK
+    }
+
+    /**
+     * The one decision on an admin token, shared by the API's filter and the console's sign-in, so
+     * both open to exactly the same token under the same demo rules.
+     */
+    public Verdict check(String presented, HttpServerRequest http) {
+        if (demo && !fromLoopback(http)) {
+            return Verdict.DEMO_NOT_LOOPBACK;
+        }
+        if (presented == null) {
+            return Verdict.MISSING;
+        }
+        byte[] expected = token;
+        return expected != null && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))
+                ? Verdict.ACCEPTED : Verdict.WRONG;
+    }
+
     @ServerRequestFilter
     public Response authenticate(ContainerRequestContext request, HttpServerRequest http) {
-        if (demo && !fromLoopback(http)) {
-            return Problems.response(Problem.of("demo-token", "Forbidden", 403,
-                    "the admin API is on its demo token, which only serves this machine (loopback);"
-                            + " set coursewire.admin.token (env COURSEWIRE_ADMIN_TOKEN) to use it from elsewhere",
-                    request.getUriInfo().getRequestUri().getPath(), null));
-        }
         // Every JAX-RS resource is under quarkus.rest.path=/api and is an admin resource: no exceptions.
         String presented = presentedToken(request.getHeaderString("Authorization"));
-        byte[] expected = token;
-        if (presented != null && expected != null && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))) {
+        Verdict verdict = check(presented, http);
+        if (verdict == Verdict.ACCEPTED) {
             return null;
+        }
+        if (verdict == Verdict.DEMO_NOT_LOOPBACK) {
+            return Problems.response(Problem.of("demo-token", "Forbidden", 403, DEMO_REFUSAL,
+                    request.getUriInfo().getRequestUri().getPath(), null));
         }
         return Problems.response(Problem.of("unauthenticated", "Unauthorized", 401,
                 presented == null ? "the admin API needs Authorization: Token token=<admin token> or Bearer <admin token>"
                         : "the admin token is not valid",
                 request.getUriInfo().getRequestUri().getPath(), null), "WWW-Authenticate", "Bearer");
     }
+
+    public static final String DEMO_REFUSAL = "the admin API is on its demo token, which only serves this machine (loopback);"
+            + " set coursewire.admin.token (env COURSEWIRE_ADMIN_TOKEN) to use it from elsewhere";
 
     private static boolean fromLoopback(HttpServerRequest http) {
         SocketAddress peer = http.remoteAddress();

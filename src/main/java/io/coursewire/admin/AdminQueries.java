@@ -39,6 +39,14 @@ public class AdminQueries {
     public record StoredEvent(String id, long acceptedAt, String vendor, String type, String time, String routedAt, String payload) {
     }
 
+    /** One row of the event listing; {@code seq} is the cursor of the next (older) page. */
+    public record EventRow(long seq, String id, String vendor, String type, String time, String payload) {
+    }
+
+    /** The listing's filters; null fields do not filter. Times are epoch microseconds, {@code to} exclusive. */
+    public record EventFilter(String vendor, String type, String id, Long fromMicros, Long toMicros, Long beforeSeq) {
+    }
+
     public record Attempt(int attempt, String at, int durationMs, Integer status, String error, String outcome) {
     }
 
@@ -150,6 +158,57 @@ public class AdminQueries {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The newest events first, at most {@code limit}. An id filter goes through the id's bucket and
+     * key, as the lookup by id does, so it reads the index rather than the log.
+     */
+    public List<EventRow> events(EventFilter f, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT seq, id, vendor, type, event_time, payload FROM event_log WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (f.id() != null) {
+            long key = EventLog.idKey(f.id());
+            sql.append(" AND id_bucket = ? AND id_key = ? AND id = ?");
+            args.add((short) EventLog.idBucket(key));
+            args.add(key);
+            args.add(f.id());
+        }
+        if (f.vendor() != null) {
+            sql.append(" AND vendor = ?");
+            args.add(f.vendor());
+        }
+        if (f.type() != null) {
+            sql.append(" AND type = ?");
+            args.add(f.type());
+        }
+        if (f.fromMicros() != null) {
+            sql.append(" AND event_time >= ?");
+            args.add(f.fromMicros());
+        }
+        if (f.toMicros() != null) {
+            sql.append(" AND event_time < ?");
+            args.add(f.toMicros());
+        }
+        if (f.beforeSeq() != null) {
+            sql.append(" AND seq < ?");
+            args.add(f.beforeSeq());
+        }
+        sql.append(" ORDER BY seq DESC");
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            ps.setMaxRows(limit);
+            List<EventRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new EventRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            EventLog.fromMicros(rs.getLong(5)).toString(), new String(rs.getBytes(6), StandardCharsets.UTF_8)));
+                }
+            }
+            return rows;
+        }
     }
 
     /** Each target's attempts for the event, in order. */

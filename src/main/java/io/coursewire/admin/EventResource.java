@@ -97,9 +97,22 @@ public class EventResource {
     @APIResponse(responseCode = "401", description = "No or a wrong admin token")
     @APIResponse(responseCode = "404", description = "No such event, or no such target")
     public Response replay(@PathParam("id") String id, @QueryParam("target") String targetParam, String body) throws Exception {
+        // The body is read only once the event is found: an unknown event is a 404 whatever the body.
+        return Response.accepted(new Replayed(id, replayTo(id, () -> targetParam != null ? targetParam : targetIn(body)))).build();
+    }
+
+    /**
+     * Sends the event again to {@code only}, or (null) to every target whose conditions hold; the
+     * names of the targets it went to. Shared with the operator console, so both replay alike.
+     */
+    public List<String> replayTo(String id, String only) throws Exception {
+        return replayTo(id, () -> only);
+    }
+
+    private List<String> replayTo(String id, java.util.function.Supplier<String> targetName) throws Exception {
         AdminQueries.StoredEvent event = queries.event(id).orElseThrow(() -> Problems.notFound("unknown-event", "no event " + id));
         byte[] json = event.payload().getBytes(StandardCharsets.UTF_8);
-        String only = targetParam != null ? targetParam : targetIn(body);
+        String only = targetName.get();
         List<Target> chosen;
         if (only != null) {
             chosen = List.of(targets.byName(only).or(() -> subscriptions.target(only)).orElseThrow(() -> Problems.notFound("unknown-target", "no target named '" + only + "'")));
@@ -110,6 +123,6 @@ public class EventResource {
         for (Target target : chosen) {
             replays.send(id, event.acceptedAt(), target.name(), json);
         }
-        return Response.accepted(new Replayed(id, chosen.stream().map(Target::name).toList())).build();
+        return chosen.stream().map(Target::name).toList();
     }
 }
