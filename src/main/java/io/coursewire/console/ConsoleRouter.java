@@ -19,7 +19,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * Mounts {@code /console} on the Vert.x router (every JAX-RS resource lives under {@code /api}), and
  * guards it: the sign-in, the session gate, the Origin and CSRF checks. The pages themselves are
- * {@link EventPages}; whatever reads the database runs on a worker, never on the event loop.
+ * {@link EventPages}, {@link DeadLetterPages} and {@link TargetPages}; whatever reads the database runs on a worker, never on the event loop.
  */
 @Singleton
 public class ConsoleRouter {
@@ -34,6 +34,10 @@ public class ConsoleRouter {
     AdminAuthentication authentication;
     @Inject
     EventPages pages;
+    @Inject
+    DeadLetterPages deadLetters;
+    @Inject
+    TargetPages targets;
     @Inject
     @Location("console/sign-in.html")
     Template signIn;
@@ -59,6 +63,12 @@ public class ConsoleRouter {
         router.get("/console/events").blockingHandler(pages::events, false);
         router.get("/console/events/:id").blockingHandler(pages::event, false);
         router.post("/console/events/:id/replay").blockingHandler(pages::replay, false);
+        router.get("/console/dead-letters").blockingHandler(deadLetters::list, false);
+        router.post("/console/dead-letters/replay-all").blockingHandler(deadLetters::replayAll, false);
+        router.post("/console/dead-letters/replay-all/confirm").blockingHandler(deadLetters::replayAllConfirmed, false);
+        router.post("/console/dead-letters/:id/replay").blockingHandler(deadLetters::replay, false);
+        router.get("/console/targets").blockingHandler(targets::show, false);
+        router.post("/console/targets/validate").blockingHandler(targets::validate, false);
         router.route("/console/*").handler(ctx -> page(ctx, 404, message.data("title", "Not found")
                 .data("message", "The console has no such page.")));
     }

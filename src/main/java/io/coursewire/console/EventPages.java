@@ -152,12 +152,12 @@ public class EventPages {
         });
     }
 
-    private interface Page {
+    interface Page {
         void run() throws Exception;
     }
 
     /** A failure is logged and shown as such, not as a blank page or a stack trace. */
-    private void guarded(RoutingContext ctx, Page page) {
+    void guarded(RoutingContext ctx, Page page) {
         try {
             page.run();
         } catch (Exception e) {
@@ -169,7 +169,7 @@ public class EventPages {
         }
     }
 
-    private void problem(RoutingContext ctx, ProblemException e) {
+    void problem(RoutingContext ctx, ProblemException e) {
         ConsoleRouter.page(ctx, e.status(), message.data("title", e.status() == 404 ? "Not found" : "Not available")
                 .data("message", e.getMessage()));
     }
@@ -215,12 +215,12 @@ public class EventPages {
         }
     }
 
-    private static String param(RoutingContext ctx, String name) {
+    static String param(RoutingContext ctx, String name) {
         String v = ctx.request().getParam(name);
         return v == null ? "" : v.trim();
     }
 
-    private static String blankToNull(String s) {
+    static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
 
