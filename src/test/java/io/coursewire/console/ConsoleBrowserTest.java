@@ -40,8 +40,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class ConsoleBrowserTest {
 
-    private static final File DRIVER = new File("/usr/bin/chromedriver");
-    private static final Path SHOTS = Path.of("target/console-screenshots");
+    static final File DRIVER = new File("/usr/bin/chromedriver");
+    static final Path SHOTS = Path.of("target/console-screenshots");
 
     @TestHTTPResource("/console")
     URL console;
@@ -53,18 +53,27 @@ class ConsoleBrowserTest {
     static void startBrowser() throws IOException {
         Assumptions.assumeTrue(DRIVER.canExecute(), "no /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
         profile = Files.createTempDirectory("console-chromium");
+        browser = chromium(profile);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() throws IOException {
+        quit(browser, profile);
+    }
+
+    /** Debian's headless Chromium through the Debian chromedriver, with a profile directory of its own. */
+    static WebDriver chromium(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--window-size=1400,1000", "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        Files.createDirectories(SHOTS);
+        return new ChromeDriver(service, options);
     }
 
-    @AfterAll
-    static void stopBrowser() throws IOException {
+    static void quit(WebDriver browser, Path profile) throws IOException {
         if (browser != null) {
             browser.quit();
         }
@@ -125,6 +134,10 @@ class ConsoleBrowserTest {
     }
 
     private static void screenshot(String name) throws IOException {
+        screenshot(browser, name);
+    }
+
+    static void screenshot(WebDriver browser, String name) throws IOException {
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }

@@ -1,0 +1,88 @@
+package io.coursewire.console;
+
+import static io.coursewire.support.Admin.admin;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+import io.coursewire.support.Admin;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The dead letters and targets pages in Debian's headless Chromium (set up as {@link ConsoleBrowserTest}
+ * does): replay a dead letter from its row and read the notice; check a broken targets file and read its
+ * error. Screenshots dead-letters.png and targets.png in target/console-screenshots/.
+ */
+@QuarkusTest
+@TestProfile(ConsolePagesTest.DeadTargets.class)
+class ConsolePagesBrowserTest {
+
+    @TestHTTPResource("/console")
+    URL console;
+
+    private static WebDriver browser;
+    private static Path profile;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        Assumptions.assumeTrue(ConsoleBrowserTest.DRIVER.canExecute(), "no /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+        profile = Files.createTempDirectory("console-chromium");
+        browser = ConsoleBrowserTest.chromium(profile);
+        Files.createDirectories(ConsoleBrowserTest.SHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() throws IOException {
+        ConsoleBrowserTest.quit(browser, profile);
+    }
+
+    @Test
+    void anOperatorReplaysADeadLetterAndChecksATargetsFile() throws IOException {
+        String eventId = ConsolePagesTest.deadLetterOf("course-nowhere", "nowhere");
+        String dead = ConsolePagesTest.deadLetterId(eventId, "nowhere");
+
+        browser.get(console + "/dead-letters");
+        assertThat(browser.getCurrentUrl()).endsWith("/console/sign-in");
+        browser.findElement(By.id("token")).sendKeys(Admin.TEST_TOKEN + "\n");
+
+        // The nav leads to the dead letters; the filter narrows them to the target.
+        browser.findElement(By.linkText("Dead letters")).click();
+        browser.findElement(By.name("target")).sendKeys("nowhere\n");
+        assertThat(browser.getCurrentUrl()).endsWith("/console/dead-letters?target=nowhere");
+        WebElement row = browser.findElement(By.id("dead-letter-" + dead));
+        assertThat(row.getText()).contains(eventId).contains("nowhere").contains("Connection refused");
+        ConsoleBrowserTest.screenshot(browser, "dead-letters.png");
+
+        row.findElement(By.xpath(".//button[normalize-space()='Replay']")).click();
+        assertThat(browser.getCurrentUrl()).endsWith("/console/dead-letters?target=nowhere");
+        assertThat(browser.findElement(By.cssSelector(".notice")).getText())
+                .contains("Dead letter " + dead + " of event " + eventId + " replayed to nowhere");
+        assertThat(browser.findElements(By.id("dead-letter-" + dead))).as("no longer waiting for a replay").isEmpty();
+        assertThat(admin().get("/api/v1/dead-letters?target=nowhere&include=replayed")
+                .<String>path("deadLetters.find { it.id == '" + dead + "' }.replayedAt")).isNotNull();
+
+        // The targets: what is in force, and a broken candidate file's error.
+        browser.findElement(By.linkText("Targets")).click();
+        assertThat(browser.findElement(By.id("target-nowhere")).getText()).contains("http").contains("closed").contains("key=***")
+                .doesNotContain("s3cret");
+        WebElement yaml = browser.findElement(By.id("yaml"));
+        yaml.sendKeys("targets:\n  - name: crm\n    type: http\n    url: ftp://crm.example\n");
+        browser.findElement(By.xpath("//button[normalize-space()='Check']")).click();
+        assertThat(browser.findElement(By.id("validation")).getText()).startsWith("Invalid:").contains("crm");
+        assertThat(browser.findElement(By.id("yaml")).getAttribute("value")).contains("ftp://crm.example");
+        ConsoleBrowserTest.screenshot(browser, "targets.png");
+    }
+}
