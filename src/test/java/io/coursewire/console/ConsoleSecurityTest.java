@@ -29,12 +29,16 @@ class ConsoleSecurityTest {
 
     @Test
     void withoutASessionEveryPageRedirectsToSignIn() {
-        for (String path : List.of("/console", "/console/events", "/console/events/evt_x", "/console/nothing-here")) {
+        for (String path : List.of("/console", "/console/events", "/console/events/evt_x", "/console/dead-letters", "/console/targets",
+                "/console/nothing-here")) {
             given().redirects().follow(false).get(path).then().statusCode(303).header("Location", endsWith(path.equals("/console") ? "/console/events" : "/console/sign-in"));
         }
         given().redirects().follow(false).cookie(ConsoleRouter.COOKIE, "forged").get("/console/events").then().statusCode(303)
                 .header("Location", endsWith("/console/sign-in"));
         given().redirects().follow(false).formParam("csrf", "x").post("/console/events/evt_x/replay").then().statusCode(303);
+        given().redirects().follow(false).formParam("csrf", "x").post("/console/dead-letters/1/replay").then().statusCode(303);
+        given().redirects().follow(false).formParam("csrf", "x").formParam("target", "archive").post("/console/dead-letters/replay-all/confirm")
+                .then().statusCode(303);
         given().get("/console/sign-in").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("name=\"token\""));
     }
