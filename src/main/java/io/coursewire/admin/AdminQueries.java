@@ -60,18 +60,26 @@ public class AdminQueries {
         this.db = db;
     }
 
-    public List<DeadLetter> deadLetters(String target, boolean includeReplayed, int limit) throws SQLException {
+    /** Newest first; {@code beforeId}, when given, starts below that id (the previous page's last). */
+    public List<DeadLetter> deadLetters(String target, boolean includeReplayed, Long beforeId, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + DEAD_LETTER_COLUMNS + " FROM dead_letter WHERE 1 = 1");
         if (target != null) {
             sql.append(" AND target = ?");
+        }
+        if (beforeId != null) {
+            sql.append(" AND id < ?");
         }
         if (!includeReplayed) {
             sql.append(" AND replayed_at IS NULL");
         }
         sql.append(" ORDER BY id DESC");
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
             if (target != null) {
-                ps.setString(1, target);
+                ps.setString(p++, target);
+            }
+            if (beforeId != null) {
+                ps.setLong(p, beforeId);
             }
             ps.setMaxRows(limit);
             List<DeadLetter> result = new ArrayList<>();

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
@@ -51,10 +52,30 @@ public class DeadLetterResource {
     @GET
     @Operation(operationId = "listDeadLetters", summary = "Deliveries whose attempts are exhausted (or refused with 410), newest first")
     @APIResponse(responseCode = "200", description = "The dead letters; replayed ones only with include=replayed")
+    @APIResponse(responseCode = "400", description = "before is not a dead letter id")
     @APIResponse(responseCode = "401", description = "No or a wrong admin token")
     public DeadLetters list(@QueryParam("target") String target, @QueryParam("include") String include,
-            @QueryParam("limit") @DefaultValue("100") int limit) throws Exception {
-        return new DeadLetters(queries.deadLetters(target, "replayed".equals(include), Math.max(1, Math.min(limit, 1000))));
+            @QueryParam("limit") @DefaultValue("100") int limit,
+            @QueryParam("before") @Parameter(description = "Only dead letters older than this id: the next page starts before the last id of this one")
+            String before) throws Exception {
+        return new DeadLetters(queries.deadLetters(target, "replayed".equals(include), cursor(before), Math.max(1, Math.min(limit, 1000))));
+    }
+
+    /** Same listing without a cursor (the console's counts and the replay of a whole target). */
+    public DeadLetters list(String target, String include, int limit) throws Exception {
+        return list(target, include, limit, null);
+    }
+
+    private static Long cursor(String before) {
+        if (before == null || before.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(before);
+        } catch (NumberFormatException e) {
+            throw new ProblemException(400, "invalid-request", "Bad Request", "before: must be a dead letter id (a number), not '"
+                    + (before.length() > 40 ? before.substring(0, 40) + "…" : before) + "'", java.util.Map.of());
+        }
     }
 
     @POST

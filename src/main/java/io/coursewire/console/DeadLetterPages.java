@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 
 import io.coursewire.admin.AdminQueries;
 import io.coursewire.admin.DeadLetterResource;
+import io.coursewire.admin.TargetResource;
 import io.coursewire.problem.ProblemException;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -26,6 +27,8 @@ public class DeadLetterPages {
 
     /** The API's list limit: a replay of a whole target replays at most this many at once. */
     static final int MOST = 1000;
+    /** Rows per page of the listing. */
+    static final int PAGE = 100;
     static final String PATH = "/console/dead-letters";
 
     @TemplateData
@@ -35,6 +38,8 @@ public class DeadLetterPages {
 
     @Inject
     DeadLetterResource deadLetters;
+    @Inject
+    TargetResource targetsInForce;
     @Inject
     EventPages pages;
     @Inject
@@ -48,14 +53,39 @@ public class DeadLetterPages {
         pages.guarded(ctx, () -> {
             String target = EventPages.param(ctx, "target");
             boolean replayed = "replayed".equals(ctx.request().getParam("include"));
+            String before = EventPages.blankToNull(ctx.request().getParam("before"));
             List<Row> rows = new ArrayList<>();
-            for (AdminQueries.DeadLetter d : deadLetters.list(EventPages.blankToNull(target), replayed ? "replayed" : null, 100).deadLetters()) {
+            List<AdminQueries.DeadLetter> page;
+            try {
+                page = deadLetters.list(EventPages.blankToNull(target), replayed ? "replayed" : null, PAGE, before).deadLetters();
+            } catch (ProblemException e) {
+                ConsoleRouter.page(ctx, 400, list.data("target", target).data("replayed", replayed).data("deadLetters", rows)
+                        .data("olderHref", null).data("targetLinks", targetLinks(replayed)).data("error", e.getMessage()));
+                return;
+            }
+            for (AdminQueries.DeadLetter d : page) {
                 rows.add(new Row(d.id(), d.eventId(), EventPages.eventHref(d.eventId()), d.target(), d.attempts(),
                         d.lastStatus() == null ? "—" : Integer.toString(d.lastStatus()), d.lastError() == null ? "—" : d.lastError(),
                         d.deadAt(), d.replayedAt()));
             }
-            ConsoleRouter.page(ctx, 200, list.data("target", target).data("replayed", replayed).data("deadLetters", rows));
+            // A full page may have more behind it: the next starts below its last id.
+            String olderHref = rows.size() == PAGE ? listHref(target, replayed, rows.get(rows.size() - 1).id()) : null;
+            ConsoleRouter.page(ctx, 200, list.data("target", target).data("replayed", replayed).data("deadLetters", rows)
+                    .data("olderHref", olderHref).data("targetLinks", targetLinks(replayed)).data("error", null));
         });
+    }
+
+    @TemplateData
+    public record TargetLink(String name, String href) {
+    }
+
+    /** One link per target in force and per removed target still holding deliveries (a subscriber's: type its name). */
+    private List<TargetLink> targetLinks(boolean replayed) {
+        TargetResource.InForce inForce = targetsInForce.inForce();
+        List<String> names = new ArrayList<>();
+        inForce.targets().forEach(t -> names.add(String.valueOf(t.get("name"))));
+        inForce.removed().forEach(r -> names.add(r.name()));
+        return names.stream().map(name -> new TargetLink(name, listHref(name, replayed))).toList();
     }
 
     /** One dead letter replayed as {@code POST /api/v1/dead-letters/{id}/replay} does; a 404 or 409 is a notice. */
@@ -80,8 +110,6 @@ public class DeadLetterPages {
             String target = formTarget(ctx);
             ConsoleSessions.Session session = ctx.get(ConsoleRouter.SESSION);
             if (target == null) {
-                session.notice("Name the target whose dead letters to replay.");
-                ConsoleRouter.redirect(ctx, PATH);
                 return;
             }
             int count = deadLetters.list(target, null, MOST).deadLetters().size();
@@ -101,8 +129,6 @@ public class DeadLetterPages {
             String target = formTarget(ctx);
             ConsoleSessions.Session session = ctx.get(ConsoleRouter.SESSION);
             if (target == null) {
-                session.notice("Name the target whose dead letters to replay.");
-                ConsoleRouter.redirect(ctx, PATH);
                 return;
             }
             String confirmed = EventPages.blankToNull(ctx.request().getFormAttribute("count"));
@@ -132,9 +158,15 @@ public class DeadLetterPages {
         });
     }
 
+    /** The form's target; without one, the operator is sent back to the listing with a notice, and null returned. */
     private static String formTarget(RoutingContext ctx) {
         String raw = ctx.request().getFormAttribute("target");
-        return raw == null ? null : EventPages.blankToNull(raw.trim());
+        String target = raw == null ? null : EventPages.blankToNull(raw.trim());
+        if (target == null) {
+            ((ConsoleSessions.Session) ctx.get(ConsoleRouter.SESSION)).notice("Name the target whose dead letters to replay.");
+            ConsoleRouter.redirect(ctx, PATH);
+        }
+        return target;
     }
 
     /** Back to the listing the form was on (its filter), never anywhere else. */
@@ -144,6 +176,10 @@ public class DeadLetterPages {
     }
 
     static String listHref(String target, boolean replayed) {
+        return listHref(target, replayed, null);
+    }
+
+    static String listHref(String target, boolean replayed, String before) {
         StringBuilder href = new StringBuilder(PATH);
         String sep = "?";
         if (target != null && !target.isEmpty()) {
@@ -152,6 +188,10 @@ public class DeadLetterPages {
         }
         if (replayed) {
             href.append(sep).append("include=replayed");
+            sep = "&";
+        }
+        if (before != null) {
+            href.append(sep).append("before=").append(before);
         }
         return href.toString();
     }

@@ -54,7 +54,7 @@ class AttemptHistoryMigrationTest {
 
         AdminQueries.StoredEvent deadOnly = queries.event(DEAD_ONLY).orElseThrow();
         assertThat(queries.attempts(deadOnly).get("crm")).extracting(AdminQueries.Attempt::status).containsExactly(503, 503);
-        long replayKey = queries.deadLetters(null, false, 10).stream().map(d -> Long.parseLong(d.id())).findFirst().orElseThrow();
+        long replayKey = queries.deadLetters(null, false, null, 10).stream().map(d -> Long.parseLong(d.id())).findFirst().orElseThrow();
         assertThat(queries.deadLetter(replayKey).orElseThrow().eventAcceptedAt()).isEqualTo(deadOnly.acceptedAt());
     }
 

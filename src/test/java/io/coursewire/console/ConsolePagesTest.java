@@ -122,6 +122,40 @@ class ConsolePagesTest {
     }
 
     @Test
+    void theDeadLettersOfATargetArePagedAHundredAtATime() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            ids.add(accept("course-paged"));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin().get("/api/v1/dead-letters?target=paged&limit=1000")
+                .<Integer>path("deadLetters.size()") == 101);
+        List<String> newestFirst = admin().get("/api/v1/dead-letters?target=paged&limit=1000").path("deadLetters.id");
+        String session = ConsoleSecurityTest.signIn();
+
+        String first = given().cookie(ConsoleRouter.COOKIE, session).get("/console/dead-letters?target=paged").then().statusCode(200)
+                .extract().asString();
+        assertThat(first.split("<tr id=\"dead-letter-", -1)).hasSize(101); // 100 rows
+        assertThat(first).contains("id=\"dead-letter-" + newestFirst.get(0) + "\"").doesNotContain("id=\"dead-letter-" + newestFirst.get(100) + "\"")
+                .contains("<a href=\"/console/dead-letters?target=paged\" aria-current=\"page\">paged</a>")
+                .contains("<a href=\"/console/dead-letters?target=nowhere\">nowhere</a>");
+        String older = "/console/dead-letters?target=paged&amp;before=" + newestFirst.get(99);
+        assertThat(first).contains("<a href=\"" + older + "\" rel=\"next\"");
+
+        String second = given().cookie(ConsoleRouter.COOKIE, session).get(older.replace("&amp;", "&")).then().statusCode(200)
+                .extract().asString();
+        assertThat(second.split("<tr id=\"dead-letter-", -1)).hasSize(2);
+        assertThat(second).contains("id=\"dead-letter-" + newestFirst.get(100) + "\"").doesNotContain("rel=\"next\"");
+
+        // The API's own cursor, and a bad one named.
+        admin().get("/api/v1/dead-letters?target=paged&limit=1000&before=" + newestFirst.get(99)).then().statusCode(200)
+                .body("deadLetters.id", org.hamcrest.Matchers.contains(newestFirst.get(100)));
+        admin().get("/api/v1/dead-letters?before=last-week").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("before: must be a dead letter id"));
+        given().cookie(ConsoleRouter.COOKIE, session).get("/console/dead-letters?before=last-week").then().statusCode(400)
+                .body(containsString("before: must be a dead letter id"));
+    }
+
+    @Test
     void theTargetsPageShowsWhatIsInForceAndChecksACandidateFile() {
         String session = ConsoleSecurityTest.signIn();
         String html = given().cookie(ConsoleRouter.COOKIE, session).get("/console/targets").then().statusCode(200).extract().asString();
