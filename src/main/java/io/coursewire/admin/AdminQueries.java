@@ -44,7 +44,7 @@ public class AdminQueries {
     }
 
     /** The listing's filters; null fields do not filter. Times are epoch microseconds, {@code to} exclusive. */
-    public record EventFilter(String vendor, String type, String id, Long fromMicros, Long toMicros, Long beforeSeq) {
+    public record EventFilter(String vendor, String type, String course, String id, Long fromMicros, Long toMicros, Long beforeSeq) {
     }
 
     public record Attempt(int attempt, String at, int durationMs, Integer status, String error, String outcome) {
@@ -189,6 +189,10 @@ public class AdminQueries {
         if (f.type() != null) {
             sql.append(" AND type = ?");
             args.add(f.type());
+        }
+        if (f.course() != null) {
+            sql.append(" AND course_id = ?");
+            args.add(f.course());
         }
         if (f.fromMicros() != null) {
             sql.append(" AND event_time >= ?");

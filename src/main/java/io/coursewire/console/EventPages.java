@@ -45,7 +45,7 @@ public class EventPages {
     private static final List<String> TYPES = Arrays.stream(EventType.values()).map(EventType::value).toList();
 
     @TemplateData
-    public record Filter(String vendor, String type, String id, String from, String to) {
+    public record Filter(String vendor, String type, String course, String id, String from, String to) {
     }
 
     @TemplateData
@@ -80,14 +80,15 @@ public class EventPages {
 
     void events(RoutingContext ctx) {
         guarded(ctx, () -> {
-            Filter filter = new Filter(param(ctx, "vendor"), param(ctx, "type"), param(ctx, "id"), param(ctx, "from"), param(ctx, "to"));
+            Filter filter = new Filter(param(ctx, "vendor"), param(ctx, "type"), param(ctx, "course"), param(ctx, "id"), param(ctx, "from"),
+                    param(ctx, "to"));
             String error = null;
             List<Line> lines = new ArrayList<>();
             String older = null;
             try {
                 Long before = blankToNull(param(ctx, "before")) == null ? null : Long.valueOf(param(ctx, "before"));
                 AdminQueries.EventFilter query = new AdminQueries.EventFilter(blankToNull(filter.vendor()), blankToNull(filter.type()),
-                        blankToNull(filter.id()), micros(filter.from(), false), micros(filter.to(), true), before);
+                        blankToNull(filter.course()), blankToNull(filter.id()), micros(filter.from(), false), micros(filter.to(), true), before);
                 List<AdminQueries.EventRow> rows = queries.events(query, PAGE_SIZE + 1);
                 for (AdminQueries.EventRow row : rows.subList(0, Math.min(PAGE_SIZE, rows.size()))) {
                     lines.add(new Line(row.time(), row.vendor(), row.type(), courseTitle(row.payload()), row.id(), eventHref(row.id())));
@@ -182,6 +183,7 @@ public class EventPages {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("vendor", f.vendor());
         q.put("type", f.type());
+        q.put("course", f.course());
         q.put("id", f.id());
         q.put("from", f.from());
         q.put("to", f.to());

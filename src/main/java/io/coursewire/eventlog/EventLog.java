@@ -35,12 +35,14 @@ import io.coursewire.canonical.EventIds;
 public class EventLog {
 
     private static final String INSERT =
-            "INSERT INTO event_log (id_bucket, id_key, id, vendor, type, event_time, accepted_at, routed_at, payload)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            "INSERT INTO event_log (id_bucket, id_key, id, vendor, type, event_time, accepted_at, routed_at, payload, course_id)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The longest course id recorded for the course filter (V9); a longer one is stored as none. */
+    public static final int MAX_COURSE_ID = 256;
     /** The rows whose id may be the one sought: read from the index alone ({@code event_log_by_id} holds both columns). */
     public static final String CANDIDATES = "SELECT seq FROM event_log WHERE id_bucket = ? AND id_key = ? ORDER BY seq";
 
-    private record Row(String id, String vendor, String type, long timeMicros, long acceptedAt, long routedAt, byte[] json) {
+    private record Row(String id, String vendor, String type, long timeMicros, long acceptedAt, long routedAt, byte[] json, String courseId) {
     }
 
     /**
@@ -67,7 +69,14 @@ public class EventLog {
      * take its first row.
      */
     public void record(String id, String vendor, String type, Instant time, long acceptedAt, byte[] json) throws InterruptedException {
-        rows.add(new Row(id, vendor, type, micros(time), acceptedAt, System.currentTimeMillis(), json));
+        record(id, vendor, type, time, null, acceptedAt, json);
+    }
+
+    /** As above, with the event's course id, which the listing filters by. */
+    public void record(String id, String vendor, String type, Instant time, String courseId, long acceptedAt, byte[] json)
+            throws InterruptedException {
+        rows.add(new Row(id, vendor, type, micros(time), acceptedAt, System.currentTimeMillis(), json,
+                courseId == null || courseId.length() > MAX_COURSE_ID ? null : courseId));
     }
 
     /** What the log is searched by: the first 64 bits of the id ({@link EventIds#bits}). */
@@ -124,20 +133,16 @@ public class EventLog {
     }
 
     private static void bind(PreparedStatement ps, Row row) throws SQLException {
-        bind(ps, row.id(), row.vendor(), row.type(), row.timeMicros(), row.acceptedAt(), row.routedAt(), row.json());
-    }
-
-    private static void bind(PreparedStatement ps, String id, String vendor, String type, long timeMicros, long acceptedAt, long routedAt,
-            byte[] json) throws SQLException {
-        long key = idKey(id);
+        long key = idKey(row.id());
         ps.setShort(1, (short) idBucket(key));
         ps.setLong(2, key);
-        ps.setString(3, id);
-        ps.setString(4, vendor);
-        ps.setString(5, type);
-        ps.setLong(6, timeMicros);
-        ps.setLong(7, acceptedAt);
-        ps.setLong(8, routedAt);
-        ps.setBytes(9, json);
+        ps.setString(3, row.id());
+        ps.setString(4, row.vendor());
+        ps.setString(5, row.type());
+        ps.setLong(6, row.timeMicros());
+        ps.setLong(7, row.acceptedAt());
+        ps.setLong(8, row.routedAt());
+        ps.setBytes(9, row.json());
+        ps.setString(10, row.courseId());
     }
 }

@@ -135,7 +135,7 @@ class ClusterIT {
         List<String> migrationLogs = List.of(Files.readString(testDir.resolve("one-a/service-1.log")),
                 Files.readString(testDir.resolve("one-b/service-1.log")));
         assertThat(migrationLogs).as("one instance migrated the empty database, the other found it done")
-                .filteredOn(log -> log.contains("Successfully applied 7 migrations")).hasSize(1);
+                .filteredOn(log -> log.matches("(?s).*Successfully applied \\d+ migrations.*")).hasSize(1);
         assertThat(migrationLogs).filteredOn(log -> log.contains("No migration necessary")).hasSize(1);
 
         int events = 200;

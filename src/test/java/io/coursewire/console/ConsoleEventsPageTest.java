@@ -38,6 +38,9 @@ class ConsoleEventsPageTest {
             body.put("email", "page-" + day + "-" + i + "@example.com");
             body.put("lastProgressOn", day + "T10:" + String.format("%02d", i) + "Z");
             body.put("course", i == 0 ? "<script>alert(1)</script>" : "Paging course");
+            if (i == 3 || i == 5) {
+                body.put("courseId", "course-of-" + day);
+            }
             posted.add(Webhooks.post("tagmango", Fixtures.write(body)).then().statusCode(202).extract().path("id"));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> posted.stream().allMatch(id -> admin().get("/api/v1/events/" + id).statusCode() == 200));
@@ -61,7 +64,9 @@ class ConsoleEventsPageTest {
         assertThat(all.get(0)).isEqualTo(posted.get(51));
         assertThat(page2Html).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
 
-        // Other filters: an id, another type, a day without events, a malformed date.
+        // Other filters: a course (newest first), an id, another type, a day without events, a malformed date.
+        assertThat(ids(given().cookie(ConsoleRouter.COOKIE, session).queryParam("course", "course-of-" + day).get("/console/events")
+                .asString())).containsExactly(posted.get(5), posted.get(3));
         assertThat(ids(given().cookie(ConsoleRouter.COOKIE, session).queryParam("id", posted.get(7)).get("/console/events").asString()))
                 .containsExactly(posted.get(7));
         assertThat(ids(given().cookie(ConsoleRouter.COOKIE, session).queryParam("type", "course.enrolled").queryParam("from", day)
