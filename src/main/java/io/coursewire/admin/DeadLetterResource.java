@@ -58,7 +58,8 @@ public class DeadLetterResource {
             @QueryParam("limit") @DefaultValue("100") int limit,
             @QueryParam("before") @Parameter(description = "Only dead letters older than this id: the next page starts before the last id of this one")
             String before) throws Exception {
-        return new DeadLetters(queries.deadLetters(target, "replayed".equals(include), cursor(before), Math.max(1, Math.min(limit, 1000))));
+        return new DeadLetters(queries.deadLetters(target, "replayed".equals(include), ListingFilters.number("before", before, "a dead letter id"),
+                Math.max(1, Math.min(limit, 1000))));
     }
 
     /** Same listing without a cursor (the console's counts and the replay of a whole target). */
@@ -66,17 +67,6 @@ public class DeadLetterResource {
         return list(target, include, limit, null);
     }
 
-    private static Long cursor(String before) {
-        if (before == null || before.isEmpty()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(before);
-        } catch (NumberFormatException e) {
-            throw new ProblemException(400, "invalid-request", "Bad Request", "before: must be a dead letter id (a number), not '"
-                    + (before.length() > 40 ? before.substring(0, 40) + "…" : before) + "'", java.util.Map.of());
-        }
-    }
 
     @POST
     @Path("/{id}/replay")

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,10 +17,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.coursewire.channel.RoutedEvent;
@@ -44,6 +47,21 @@ public class EventResource {
 
     public record Replayed(String id, List<String> targets) {
     }
+
+    /** An event as listed: enough to recognise it; the whole of it is {@code GET /api/v1/events/{id}}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Listed(String id, String vendor, String type, String time, Course course) {
+    }
+
+    public record Course(String id, String title) {
+    }
+
+    /** One page, newest first; {@code next}, when there are older ones, is the {@code before} of the next page. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Page(List<Listed> events, String next) {
+    }
+
+    static final int MOST_LISTED = 200;
 
 
     /** The optional body {"target": "…"}; any content type, since curl users often send none. */
@@ -70,6 +88,35 @@ public class EventResource {
     RecipientResolver recipients;
     @Inject
     ReplayRequests replays;
+
+    @GET
+    @Operation(operationId = "listEvents", summary = "The routed events, newest first, filtered by vendor, type, course, event id and time")
+    @APIResponse(responseCode = "200", description = "A page of events; next names the page after it")
+    @APIResponse(responseCode = "400", description = "A filter is malformed (the detail names it)")
+    @APIResponse(responseCode = "401", description = "No or a wrong admin token")
+    public Page list(@QueryParam("vendor") String vendor, @QueryParam("type") String type, @QueryParam("course") String course,
+            @QueryParam("id") String id,
+            @QueryParam("from") @Parameter(description = "ISO date (its whole day, UTC) or instant; events at or after it") String from,
+            @QueryParam("to") @Parameter(description = "ISO date (its whole day, UTC) or instant; events before it") String to,
+            @QueryParam("before") @Parameter(description = "The next of the previous page") String before,
+            @QueryParam("limit") @DefaultValue("50") int limit) throws Exception {
+        int size = Math.max(1, Math.min(limit, MOST_LISTED));
+        AdminQueries.EventFilter filter = new AdminQueries.EventFilter(blankToNull(vendor), blankToNull(type), blankToNull(course),
+                blankToNull(id), ListingFilters.micros("from", from, false), ListingFilters.micros("to", to, true),
+                ListingFilters.number("before", before, "the next of a previous page"));
+        List<AdminQueries.EventRow> rows = queries.events(filter, size + 1);
+        List<Listed> listed = new ArrayList<>(Math.min(size, rows.size()));
+        for (AdminQueries.EventRow row : rows.subList(0, Math.min(size, rows.size()))) {
+            JsonNode c = CanonicalJson.MAPPER.readTree(row.payload()).path("data").path("course");
+            listed.add(new Listed(row.id(), row.vendor(), row.type(), row.time(),
+                    c.isObject() ? new Course(c.path("id").asText(null), c.path("title").asText(null)) : null));
+        }
+        return new Page(listed, rows.size() > size ? Long.toString(rows.get(size - 1).seq()) : null);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
 
     @GET
     @Path("/{id}")

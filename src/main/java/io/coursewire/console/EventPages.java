@@ -2,11 +2,6 @@ package io.coursewire.console;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,11 +16,9 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.coursewire.admin.AdminQueries;
 import io.coursewire.admin.EventResource;
 import io.coursewire.canonical.CanonicalJson;
 import io.coursewire.canonical.EventType;
-import io.coursewire.eventlog.EventLog;
 import io.coursewire.problem.ProblemException;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -34,8 +27,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The events list and one event's page, and its replay. They show and do only what the admin API
- * does, through the same code: {@link AdminQueries} for the list, {@link EventResource} for an event
- * and its replay. Run on worker threads (they read the database).
+ * does, through its own methods: {@link EventResource#list} for the list, {@link EventResource#get} for
+ * an event and {@link EventResource#replayTo} for its replay. Run on worker threads (they read the database).
  */
 @Singleton
 public class EventPages {
@@ -65,8 +58,6 @@ public class EventPages {
     }
 
     @Inject
-    AdminQueries queries;
-    @Inject
     EventResource events;
     @Inject
     @Location("console/events.html")
@@ -86,18 +77,17 @@ public class EventPages {
             List<Line> lines = new ArrayList<>();
             String older = null;
             try {
-                Long before = blankToNull(param(ctx, "before")) == null ? null : Long.valueOf(param(ctx, "before"));
-                AdminQueries.EventFilter query = new AdminQueries.EventFilter(blankToNull(filter.vendor()), blankToNull(filter.type()),
-                        blankToNull(filter.course()), blankToNull(filter.id()), micros(filter.from(), false), micros(filter.to(), true), before);
-                List<AdminQueries.EventRow> rows = queries.events(query, PAGE_SIZE + 1);
-                for (AdminQueries.EventRow row : rows.subList(0, Math.min(PAGE_SIZE, rows.size()))) {
-                    lines.add(new Line(row.time(), row.vendor(), row.type(), courseTitle(row.payload()), row.id(), eventHref(row.id())));
+                EventResource.Page page = events.list(filter.vendor(), filter.type(), filter.course(), filter.id(), filter.from(), filter.to(),
+                        param(ctx, "before"), PAGE_SIZE);
+                for (EventResource.Listed e : page.events()) {
+                    lines.add(new Line(e.time(), e.vendor(), e.type(), e.course() == null || e.course().title() == null ? "" : e.course().title(),
+                            e.id(), eventHref(e.id())));
                 }
-                if (rows.size() > PAGE_SIZE) {
-                    older = olderHref(filter, rows.get(PAGE_SIZE - 1).seq());
+                if (page.next() != null) {
+                    older = olderHref(filter, page.next());
                 }
-            } catch (NumberFormatException | DateTimeParseException e) {
-                error = "From and to take ISO dates (2026-01-31) or instants (2026-01-31T12:00:00Z); before takes a number.";
+            } catch (ProblemException e) {
+                error = e.getMessage();
             }
             ConsoleRouter.page(ctx, error == null ? 200 : 400, list.data("filter", filter).data("types", TYPES)
                     .data("events", lines).data("olderHref", older).data("error", error));
@@ -179,7 +169,7 @@ public class EventPages {
         return "/console/events/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static String olderHref(Filter f, long seq) {
+    private static String olderHref(Filter f, String next) {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("vendor", f.vendor());
         q.put("type", f.type());
@@ -187,34 +177,10 @@ public class EventPages {
         q.put("id", f.id());
         q.put("from", f.from());
         q.put("to", f.to());
-        q.put("before", Long.toString(seq));
+        q.put("before", next);
         return "/console/events?" + q.entrySet().stream().filter(e -> !e.getValue().isEmpty())
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-    }
-
-    /** A date means its whole day (UTC): "to 2026-01-31" includes the 31st. */
-    static Long micros(String value, boolean end) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String v = value.trim();
-        Instant t;
-        if (v.length() == 10) {
-            LocalDate day = LocalDate.parse(v);
-            t = (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
-        } else {
-            t = OffsetDateTime.parse(v.endsWith("Z") || v.matches(".*[+-]\\d\\d:\\d\\d$") ? v : v + "Z").toInstant();
-        }
-        return EventLog.micros(t);
-    }
-
-    private static String courseTitle(String payload) {
-        try {
-            return CanonicalJson.MAPPER.readTree(payload).path("data").path("course").path("title").asText("");
-        } catch (Exception e) {
-            return "";
-        }
     }
 
     static String param(RoutingContext ctx, String name) {

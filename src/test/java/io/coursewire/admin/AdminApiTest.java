@@ -18,7 +18,7 @@ class AdminApiTest {
     static final String TOKEN = "test-admin-token";
 
     @ParameterizedTest
-    @ValueSource(strings = { "/api/v1/dead-letters", "/api/v1/events/evt_00000000000000000000000000000000" })
+    @ValueSource(strings = { "/api/v1/dead-letters", "/api/v1/events", "/api/v1/events/evt_00000000000000000000000000000000" })
     void withoutTheTokenEveryCallIs401(String path) {
         given().get(path).then().statusCode(401)
                 .contentType("application/problem+json")
@@ -57,8 +57,39 @@ class AdminApiTest {
         given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body("paths", hasKey("/api/v1/dead-letters"))
                 .body("paths", hasKey("/api/v1/dead-letters/{id}/replay"))
+                .body("paths", hasKey("/api/v1/events"))
                 .body("paths", hasKey("/api/v1/events/{id}"))
                 .body("paths", hasKey("/api/v1/events/{id}/replay"));
+    }
+
+    @Test
+    void eventsAreListedNewestFirstByCourseAPageAtATime() {
+        String course = "course-listed-" + java.util.UUID.randomUUID();
+        java.util.List<String> posted = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            com.fasterxml.jackson.databind.node.ObjectNode body = io.coursewire.support.Fixtures.json("tagmango-course-completed.json");
+            body.put("courseId", course);
+            body.put("email", "listed-" + i + "@example.com");
+            posted.add(io.coursewire.support.Webhooks.post("tagmango", io.coursewire.support.Fixtures.write(body)).then().statusCode(202)
+                    .extract().path("id"));
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> admin().get("/api/v1/events?course=" + course).<java.util.List<?>>path("events").size() == 3);
+
+        admin().get("/api/v1/events?course=" + course).then().statusCode(200)
+                .body("events.id", org.hamcrest.Matchers.contains(posted.get(2), posted.get(1), posted.get(0)))
+                .body("events[0].vendor", equalTo("tagmango")).body("events[0].type", equalTo("course.completed"))
+                .body("events[0].course.id", equalTo(course)).body("$", org.hamcrest.Matchers.not(hasKey("next")))
+                .body(org.hamcrest.Matchers.not(containsString("listed-0@example.com")));
+        String next = admin().get("/api/v1/events?course=" + course + "&limit=2").then().statusCode(200)
+                .body("events.id", org.hamcrest.Matchers.contains(posted.get(2), posted.get(1))).extract().path("next");
+        admin().get("/api/v1/events?course=" + course + "&limit=2&before=" + next).then().statusCode(200)
+                .body("events.id", org.hamcrest.Matchers.contains(posted.get(0))).body("$", org.hamcrest.Matchers.not(hasKey("next")));
+        admin().get("/api/v1/events?id=" + posted.get(1)).then().body("events.id", org.hamcrest.Matchers.contains(posted.get(1)));
+
+        admin().get("/api/v1/events?from=yesterday").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("from: takes an ISO date"));
+        admin().get("/api/v1/events?before=abc").then().statusCode(400).body("detail", containsString("before: must be"));
     }
 
     static io.restassured.specification.RequestSpecification admin() {

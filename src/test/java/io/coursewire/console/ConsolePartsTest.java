@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Sessions, masking and the time filter on their own, without the service. */
+/** Sessions and masking on their own, without the service. */
 class ConsolePartsTest {
 
     @Test
@@ -60,14 +60,5 @@ class ConsolePartsTest {
         assertThat(masked.at("/data/extensions/billing/0/tax_id").asText()).isEqualTo("***");
         assertThat(masked.at("/data/extensions/billing/0/workEmail").asText()).isEqualTo("j***@corp.example");
         assertThat(event.at("/data/learner/email").asText()).isEqualTo("jane.doe@example.com");
-    }
-
-    @Test
-    void aDateFilterCoversItsWholeDay() {
-        assertThat(EventPages.micros("2026-01-31", false)).isEqualTo(Instant.parse("2026-01-31T00:00:00Z").toEpochMilli() * 1000);
-        assertThat(EventPages.micros("2026-01-31", true)).isEqualTo(Instant.parse("2026-02-01T00:00:00Z").toEpochMilli() * 1000);
-        assertThat(EventPages.micros("2026-01-31T12:00:00Z", false)).isEqualTo(Instant.parse("2026-01-31T12:00:00Z").toEpochMilli() * 1000);
-        assertThat(EventPages.micros("2026-01-31T12:00:00", true)).isEqualTo(Instant.parse("2026-01-31T12:00:00Z").toEpochMilli() * 1000);
-        assertThat(EventPages.micros(" ", false)).isNull();
     }
 }
