@@ -5,7 +5,7 @@
 #
 # Populates a fresh data directory first: DEAD events while the only target refuses connections and
 # gives up after one attempt (each a dead letter), then, the targets file emptied (it is reloaded
-# live), the rest of EVENTS, both with wrk and bench/tagmango.lua.
+# live), the rest of EVENTS, both with wrk and bench/tagmango.lua; then SUBSCRIPTIONS (100) subscribers.
 #
 #   bench/console.sh                              # build, then run
 #   SKIP_BUILD=1 EVENTS=100000 DEAD=10000 LOADS=100 PORT=18095 bench/console.sh
@@ -31,7 +31,8 @@ base="http://127.0.0.1:$PORT"
 token=bench-admin-token
 printf 'targets:\n  - name: gone\n    type: http\n    url: http://127.0.0.1:9/refused\n' > "$work/targets.yaml"
 launch_service "$work/data" "$work/targets.yaml" "$work/service.log" -Dcoursewire.admin.token=$token \
-  -Dcoursewire.delivery.retry.max-attempts=1 -Dcoursewire.delivery.circuit.failure-threshold=1000000000
+  -Dcoursewire.delivery.retry.max-attempts=1 -Dcoursewire.delivery.circuit.failure-threshold=1000000000 \
+  -Dcoursewire.subscriptions.allow-private-networks=true
 await_ready "$work/service.log"
 
 counter() { # accepted events so far
@@ -63,6 +64,15 @@ jar="$work/cookies"
 curl -s -o /dev/null -c "$jar" -X POST --data-urlencode "token=$token" "$base/console/sign-in"
 grep -q coursewire_console "$jar" || { echo "sign-in failed" >&2; exit 1; }
 event_id=$(curl -s -b "$jar" "$base/console/events" | grep -o 'evt_[0-9a-f]\{32\}' | head -1)
+api() { curl -s -H "Authorization: Bearer $token" "$@"; }
+events_next=$(api "$base/api/v1/events" | grep -o '"next":"[0-9]*"' | grep -o '[0-9]\+')
+dead_next=$(api "$base/api/v1/dead-letters?limit=100" | grep -o '"id":"[0-9]*"' | tail -1 | grep -o '[0-9]\+')
+# SUBSCRIPTIONS (100) subscribers, made after the events so that none of them is sent one
+for i in $(seq 1 "${SUBSCRIPTIONS:-100}"); do
+  hook=$(echo course_enrolled course_progressed course_completed course_participation_updated | cut -d' ' -f$((i % 4 + 1)))
+  api -o /dev/null -X POST -H 'Content-Type: application/json' -d "{\"url\":\"http://127.0.0.1:9/subscriber/$i?key=k$i\"}" \
+    "$base/api/v1/rest_hooks/$hook/subscriptions"
+done
 
 measure() { # <name> <path>
   local urls=() i
@@ -78,16 +88,23 @@ measure() { # <name> <path>
     }'
 }
 # warm-up: the JIT compiles the pages' code paths before they are timed
-for p in /console/events "/console/events/$event_id" /console/dead-letters /console/targets; do
+pages=(/console/events "/console/events/$event_id" /console/dead-letters /console/targets /console/subscriptions /console/live /console/live/charts)
+for p in "${pages[@]}"; do
   measure warm "$p" > /dev/null
 done
 printf '\n%-32s %6s %6s %6s   (ms)\n' page p50 p99 max
 measure "events (newest 50)" /console/events
 measure "events, filtered by vendor" "/console/events?vendor=tagmango"
 measure "events, filtered by id" "/console/events?id=$event_id"
+measure "events, filtered by course" "/console/events?course=c42"
+measure "events, second page" "/console/events?before=$events_next"
 measure "event (body, attempts)" "/console/events/$event_id"
 measure "dead letters (newest 100)" /console/dead-letters
 measure "dead letters of a target" "/console/dead-letters?target=gone"
+measure "dead letters, second page" "/console/dead-letters?before=$dead_next"
 measure "targets" /console/targets
+measure "subscriptions (${SUBSCRIPTIONS:-100})" /console/subscriptions
+measure "live" /console/live
+measure "live charts (its refresh)" /console/live/charts
 echo
 echo "store: $accepted events, $dead dead letters; service peak RSS $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status") MiB"
