@@ -44,6 +44,12 @@ class ConsolePagesBrowserTest {
         Files.createDirectories(ConsoleBrowserTest.SHOTS);
     }
 
+    /** Each test signs in for itself. */
+    @org.junit.jupiter.api.BeforeEach
+    void signedOut() {
+        browser.manage().deleteAllCookies();
+    }
+
     @AfterAll
     static void stopBrowser() throws IOException {
         ConsoleBrowserTest.quit(browser, profile);
@@ -84,5 +90,38 @@ class ConsolePagesBrowserTest {
         assertThat(browser.findElement(By.id("validation")).getText()).startsWith("Invalid:").contains("crm");
         assertThat(browser.findElement(By.id("yaml")).getAttribute("value")).contains("ftp://crm.example");
         ConsoleBrowserTest.screenshot(browser, "targets.png");
+    }
+
+    @Test
+    void aDeadLetterReplayedFromTheConsoleIsDeliveredAtTheSink() throws IOException {
+        var sink = io.coursewire.support.HttpSinks.server();
+        sink.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/recovering")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(503)));
+        String eventId = ConsolePagesTest.deadLetterOf("course-recovering", "recovering");
+        String dead = ConsolePagesTest.deadLetterId(eventId, "recovering");
+        int failed = sink.findAll(sentTo(eventId)).size();
+        assertThat(failed).as("attempts the sink refused").isGreaterThanOrEqualTo(1);
+
+        // The subscriber is back; the operator replays from the console.
+        sink.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/recovering")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(204)));
+        browser.get(console + "/dead-letters?target=recovering");
+        browser.findElement(By.id("token")).sendKeys(Admin.TEST_TOKEN + "\n");
+        browser.get(console + "/dead-letters?target=recovering");
+        browser.findElement(By.id("dead-letter-" + dead)).findElement(By.xpath(".//button[normalize-space()='Replay']")).click();
+        assertThat(browser.findElement(By.cssSelector(".notice")).getText()).contains("Dead letter " + dead + " of event " + eventId);
+
+        // Delivered at the sink, once more than it was refused, with the event's own webhook-id; the event's page says so.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> sink.findAll(sentTo(eventId)).size() == failed + 1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() -> {
+            browser.get(console + "/events/" + eventId);
+            assertThat(browser.findElement(By.id("delivery-recovering")).getText()).contains("delivered").contains("204");
+        });
+    }
+
+    private static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder sentTo(String eventId) {
+        return com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/recovering"))
+                .withHeader("webhook-id", com.github.tomakehurst.wiremock.client.WireMock.equalTo(eventId));
     }
 }

@@ -40,8 +40,20 @@ class ConsolePagesTest {
     public static class DeadTargets implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("coursewire.targets.file", "src/test/resources/console-targets.yaml",
-                    "coursewire.delivery.circuit.failure-threshold", "100000");
+            return Map.of("coursewire.delivery.circuit.failure-threshold", "100000");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(Sinks.class));
+        }
+    }
+
+    /** console-targets.yaml with its "recovering" target on a WireMock sink the tests make fail, then answer. */
+    public static class Sinks extends io.coursewire.support.HttpSinks {
+        @Override
+        protected String template() {
+            return "console-targets.yaml";
         }
     }
 
