@@ -28,6 +28,12 @@ public final class LiveCharts {
 
     @TemplateData
     public record Chart(String id, String title, String description, String max, List<Line> lines) {
+        /** The lines last to first: the first, the one that matters most, is drawn on top. */
+        public List<Line> drawn() {
+            List<Line> drawn = new ArrayList<>(lines);
+            java.util.Collections.reverse(drawn);
+            return drawn;
+        }
     }
 
     @TemplateData
