@@ -8,6 +8,11 @@
   }
   var every = Number(charts.getAttribute("data-refresh-ms")) || 5000;
   function refresh() {
+    if (document.hidden) {
+      // Nobody looks: ask again later rather than redraw an unseen page.
+      window.setTimeout(refresh, every);
+      return;
+    }
     fetch("/console/live/charts", { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (response.redirected || !response.ok) {

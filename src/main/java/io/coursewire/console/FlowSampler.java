@@ -100,7 +100,7 @@ public class FlowSampler {
         last = now;
     }
 
-    private synchronized void add(FlowWindow window) {
+    synchronized void add(FlowWindow window) {
         ring[next] = window;
         next = (next + 1) % CAPACITY;
         size = Math.min(CAPACITY, size + 1);

@@ -123,6 +123,38 @@ class FlowWindowTest {
         assertThat(LiveCharts.format(Double.NaN, " ms")).isEqualTo("—");
     }
 
+    @Test
+    void theRingKeepsTheNewestWindowsInOrder() {
+        FlowSampler sampler = new FlowSampler();
+        for (int i = 0; i < FlowSampler.CAPACITY + 20; i++) {
+            sampler.add(window(i));
+        }
+        List<FlowWindow> windows = sampler.windows();
+        assertThat(windows).hasSize(FlowSampler.CAPACITY);
+        assertThat(windows.get(0).eventsIn()).isEqualTo(20);
+        assertThat(windows.get(windows.size() - 1).eventsIn()).isEqualTo(FlowSampler.CAPACITY + 19);
+    }
+
+    @Test
+    void aTargetGoneFromEveryWindowOfTheRingIsGoneFromTheCharts() {
+        FlowWindow withOld = new FlowWindow(Instant.EPOCH, 0, 0, 0, Map.of("old", flow(1, 0, 0)), Map.of("q", 3.0),
+                new FlowWindow.Latency(Double.NaN, Double.NaN), new FlowWindow.Latency(1, 2));
+        FlowWindow withNew = new FlowWindow(Instant.EPOCH, 0, 0, 0, Map.of("new", flow(2, 0, 0)), Map.of(),
+                new FlowWindow.Latency(Double.NaN, Double.NaN), new FlowWindow.Latency(1, 2));
+        assertThat(chartIds(List.of(withOld, withNew))).contains("chart-target-old", "chart-target-new", "chart-queue-q");
+        assertThat(chartIds(List.of(withNew, withNew))).contains("chart-target-new").doesNotContain("chart-target-old", "chart-queue-q");
+
+        LiveCharts.Chart old = LiveCharts.of(List.of(withOld, withNew), 180, java.time.Duration.ofSeconds(5)).get(1).charts().get(1);
+        assertThat(old.id()).isEqualTo("chart-target-old");
+        assertThat(old.lines().get(0).now()).as("absent from the newest window").isEqualTo("—");
+        assertThat(old.description()).startsWith("Last 15 minutes, one point every 5 s. delivered now —.");
+    }
+
+    private static List<String> chartIds(List<FlowWindow> windows) {
+        return LiveCharts.of(windows, 180, java.time.Duration.ofSeconds(5)).stream().flatMap(g -> g.charts().stream())
+                .map(LiveCharts.Chart::id).toList();
+    }
+
     private static FlowWindow window(double eventsIn) {
         return new FlowWindow(Instant.EPOCH, eventsIn, 0, 0, Map.of(), Map.of(), new FlowWindow.Latency(1, 2), new FlowWindow.Latency(1, 2));
     }
