@@ -60,7 +60,9 @@ public class FlowSampler {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(this::sampleQuietly, 0, interval().toMillis(), TimeUnit.MILLISECONDS);
+        // A fixed delay, not a fixed rate: after a slow broker no burst of readings catches up (rates are
+        // over the time that really passed anyway).
+        timer.scheduleWithFixedDelay(this::sampleQuietly, 0, interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent stop) {
