@@ -41,6 +41,8 @@ public interface CoursewireConfig {
 
     Mail mail();
 
+    Console console();
+
     interface Broker {
         /** Start an in-process Artemis broker; false when {@link #url()} points at an external one. */
         @WithDefault("true")
@@ -252,5 +254,16 @@ public interface CoursewireConfig {
 
         @WithDefault("false")
         boolean starttls();
+    }
+
+    /** The operator console under {@code /console}. */
+    interface Console {
+        Live live();
+
+        interface Live {
+            /** How often the Live page reads the service's metrics; its charts hold the last 180 readings (15 minutes at 5 s). */
+            @WithDefault("5s")
+            Duration sampleInterval();
+        }
     }
 }

@@ -19,7 +19,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * Mounts {@code /console} on the Vert.x router (every JAX-RS resource lives under {@code /api}), and
  * guards it: the sign-in, the session gate, the Origin and CSRF checks. The pages themselves are
- * {@link EventPages}, {@link DeadLetterPages} and {@link TargetPages}; whatever reads the database runs on a worker, never on the event loop.
+ * {@link EventPages}, {@link DeadLetterPages}, {@link TargetPages} and {@link LivePages}; whatever reads
+ * the database runs on a worker, never on the event loop. The Live page is drawn from memory, on the event
+ * loop; its charts fragment ({@code /console/live/charts}) sits behind the same session gate, and its
+ * script ({@code /console/live.js}), like the style sheet, is served before the gate as a classpath resource:
+ * the only script the Content-Security-Policy lets run.
  */
 @Singleton
 public class ConsoleRouter {
@@ -39,6 +43,8 @@ public class ConsoleRouter {
     @Inject
     TargetPages targets;
     @Inject
+    LivePages live;
+    @Inject
     @Location("console/sign-in.html")
     Template signIn;
     @Inject
@@ -46,12 +52,15 @@ public class ConsoleRouter {
     Template message;
 
     private final byte[] css = resource("/console/console.css");
+    private final byte[] liveScript = resource("/console/live.js");
 
     void mount(@Observes Router router) {
         router.routeWithRegex("/console(/.*)?").handler(ConsoleRouter::securityHeaders);
         router.route("/console").handler(ctx -> redirect(ctx, "/console/events"));
         router.get("/console/console.css").handler(ctx -> ctx.response().putHeader("Content-Type", "text/css; charset=utf-8")
                 .putHeader("Cache-Control", "max-age=3600").end(io.vertx.core.buffer.Buffer.buffer(css)));
+        router.get("/console/live.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
+                .putHeader("Cache-Control", "max-age=3600").end(io.vertx.core.buffer.Buffer.buffer(liveScript)));
         // Forms only: small bodies, no uploads.
         router.post("/console/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
         router.post("/console/*").handler(ConsoleRouter::sameOrigin);
@@ -69,15 +78,20 @@ public class ConsoleRouter {
         router.post("/console/dead-letters/:id/replay").blockingHandler(deadLetters::replay, false);
         router.get("/console/targets").blockingHandler(targets::show, false);
         router.post("/console/targets/validate").blockingHandler(targets::validate, false);
+        router.get("/console/live").handler(live::page);
+        router.get("/console/live/charts").handler(live::charts);
         router.route("/console/*").handler(ctx -> page(ctx, 404, message.data("title", "Not found")
                 .data("message", "The console has no such page.")));
     }
 
-    /** Pages hold event data and live tokens: not cached, not framed, no scripts, nothing fetched elsewhere. */
+    /**
+     * Pages hold event data and live tokens: not cached, not framed, nothing fetched elsewhere. Scripts only
+     * from the console's own files (live.js), never inline, and they may fetch only from the console itself.
+     */
     private static void securityHeaders(RoutingContext ctx) {
         ctx.response()
-                .putHeader("Content-Security-Policy",
-                        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+                .putHeader("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+                        + "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("X-Frame-Options", "DENY")
                 // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on our own POSTs.

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.not;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,7 @@ class ConsoleSecurityTest {
     @Test
     void withoutASessionEveryPageRedirectsToSignIn() {
         for (String path : List.of("/console", "/console/events", "/console/events/evt_x", "/console/dead-letters", "/console/targets",
-                "/console/nothing-here")) {
+                "/console/live", "/console/live/charts", "/console/nothing-here")) {
             given().redirects().follow(false).get(path).then().statusCode(303).header("Location", endsWith(path.equals("/console") ? "/console/events" : "/console/sign-in"));
         }
         given().redirects().follow(false).cookie(ConsoleRouter.COOKIE, "forged").get("/console/events").then().statusCode(303)
@@ -41,6 +42,17 @@ class ConsoleSecurityTest {
                 .then().statusCode(303);
         given().get("/console/sign-in").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("name=\"token\""));
+    }
+
+    /** Scripts only from the console's own files, fetches only to it; nothing inline, no other origin. */
+    @Test
+    void everyPageCarriesTheContentSecurityPolicy() {
+        String policy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; "
+                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        given().get("/console/sign-in").then().header("Content-Security-Policy", policy);
+        given().redirects().follow(false).get("/console/live").then().header("Content-Security-Policy", policy);
+        given().cookie(ConsoleRouter.COOKIE, signIn()).get("/console/events").then().header("Content-Security-Policy", policy)
+                .header("Content-Security-Policy", not(containsString("unsafe")));
     }
 
     @Test
