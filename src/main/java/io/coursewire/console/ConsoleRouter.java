@@ -19,7 +19,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * Mounts {@code /console} on the Vert.x router (every JAX-RS resource lives under {@code /api}), and
  * guards it: the sign-in, the session gate, the Origin and CSRF checks. The pages themselves are
- * {@link EventPages}, {@link DeadLetterPages} and {@link TargetPages}; whatever reads the database runs on a worker, never on the event loop.
+ * {@link EventPages} (events, one event, its replay), {@link DeadLetterPages} (dead letters and their
+ * replay), {@link TargetPages} (the targets in force, a targets file checked) and
+ * {@link SubscriptionPages} (REST Hook subscriptions: listed, created, deleted); whatever reads the
+ * database runs on a worker, never on the event loop.
  */
 @Singleton
 public class ConsoleRouter {
@@ -38,6 +41,8 @@ public class ConsoleRouter {
     DeadLetterPages deadLetters;
     @Inject
     TargetPages targets;
+    @Inject
+    SubscriptionPages subscriptions;
     @Inject
     @Location("console/sign-in.html")
     Template signIn;
@@ -69,6 +74,9 @@ public class ConsoleRouter {
         router.post("/console/dead-letters/:id/replay").blockingHandler(deadLetters::replay, false);
         router.get("/console/targets").blockingHandler(targets::show, false);
         router.post("/console/targets/validate").blockingHandler(targets::validate, false);
+        router.get(SubscriptionPages.PATH).blockingHandler(subscriptions::list, false);
+        router.post(SubscriptionPages.PATH).blockingHandler(subscriptions::create, false);
+        router.post(SubscriptionPages.PATH + "/:event/:id/delete").blockingHandler(subscriptions::delete, false);
         router.route("/console/*").handler(ctx -> page(ctx, 404, message.data("title", "Not found")
                 .data("message", "The console has no such page.")));
     }
