@@ -80,7 +80,8 @@ public class SubscriptionPages {
                 return;
             }
             session(ctx).notice("Subscription " + created.id() + " to " + created.event().path() + " created");
-            ConsoleRouter.redirect(ctx, PATH + "#subscription-" + created.id());
+            // Its hook's list at the notice: without a fragment of its own, the browser would keep the form's #subscribe.
+            ConsoleRouter.redirect(ctx, PATH + "?event=" + created.event().path() + "#notice");
         });
     }
 

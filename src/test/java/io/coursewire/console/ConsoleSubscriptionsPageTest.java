@@ -87,7 +87,7 @@ class ConsoleSubscriptionsPageTest {
                 .post(PAGE).then().statusCode(303).extract().header("Location");
         Map<String, Object> created = listed("course_progressed").stream().filter(s -> url.equals(s.get("url"))).findFirst().orElseThrow();
         assertThat(created).containsEntry("course", "c-48").containsEntry("signed", true).containsEntry("authenticated", true);
-        assertThat(location).endsWith(PAGE + "#subscription-" + created.get("id"));
+        assertThat(location).endsWith(PAGE + "?event=course_progressed#notice");
         assertThat(page(session, PAGE)).contains("Subscription " + created.get("id") + " to course_progressed created")
                 .contains("id=\"subscription-" + created.get("id") + "\"").doesNotContain("form-token-123").doesNotContain(SECRET);
 
