@@ -241,6 +241,41 @@ public class AdminQueries {
         return byTarget;
     }
 
+    /** Target names per query: a bound parameter each, well under any driver's limit. */
+    static final int LAST_ATTEMPTS_CHUNK = 500;
+
+    /**
+     * Each target's newest attempt, for the targets that have one. One query for up to
+     * {@link #LAST_ATTEMPTS_CHUNK} targets: each target's MAX(seq) is read from the end of its range
+     * of the (target, seq) index (V8), then those rows by primary key; never every attempt.
+     */
+    public Map<String, Attempt> lastAttempts(List<String> targets) throws SQLException {
+        Map<String, Attempt> last = new LinkedHashMap<>();
+        try (Connection c = db.getConnection()) {
+            for (int from = 0; from < targets.size(); from += LAST_ATTEMPTS_CHUNK) {
+                List<String> chunk = targets.subList(from, Math.min(targets.size(), from + LAST_ATTEMPTS_CHUNK));
+                try (PreparedStatement ps = c.prepareStatement(lastAttemptsSql(chunk.size()))) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            last.put(rs.getString(1), new Attempt(rs.getInt(2), instant(rs, 3), rs.getInt(4), integer(rs, 5),
+                                    rs.getString(6), rs.getString(7)));
+                        }
+                    }
+                }
+            }
+        }
+        return last;
+    }
+
+    static String lastAttemptsSql(int targets) {
+        String newest = "(SELECT MAX(b.seq) FROM delivery_attempt b WHERE b.target = ?)";
+        return "SELECT target, attempt, attempted_at, duration_ms, status, error, outcome FROM delivery_attempt WHERE seq IN ("
+                + String.join(", ", java.util.Collections.nCopies(targets, newest)) + ")";
+    }
+
     private static DeadLetter deadLetter(ResultSet rs) throws SQLException {
         return new DeadLetter(Long.toString(rs.getLong("id")), rs.getString("event_id"), rs.getString("target"), rs.getInt("attempts"),
                 integer(rs, "last_status"), rs.getString("last_error"), instant(rs, "dead_at"), instant(rs, "replayed_at"));

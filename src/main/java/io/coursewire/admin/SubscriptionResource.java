@@ -1,6 +1,7 @@
 package io.coursewire.admin;
 
 import java.net.URI;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -58,6 +60,8 @@ import io.coursewire.targets.Subscriptions;
 @SecurityRequirement(name = "admin-token")
 public class SubscriptionResource {
 
+    private static final Logger LOG = Logger.getLogger(SubscriptionResource.class);
+
     static final int MAX_URL = 2048;
     static final int MAX_AUTHORIZATION_TOKEN = 1024;
     static final int MAX_COURSE = 256;
@@ -84,7 +88,15 @@ public class SubscriptionResource {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Listed(String id, String event, String url, String course, boolean signed, boolean authenticated,
             @JsonProperty("created_at") Instant createdAt,
-            @Schema(enumeration = { "closed", "half-open", "open" }) String circuit) {
+            @Schema(enumeration = { "closed", "half-open", "open" }) String circuit,
+            @JsonProperty("last_delivery") @Schema(description = "The newest delivery attempt to it; absent before the first")
+            LastDelivery lastDelivery) {
+    }
+
+    /** A subscription's newest attempt: {@code status} when the subscriber answered, {@code error} when it failed. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LastDelivery(Instant at, Integer status,
+            @Schema(enumeration = { "delivered", "retrying", "dead" }) String outcome, String error) {
     }
 
     @Inject
@@ -93,6 +105,8 @@ public class SubscriptionResource {
     PrivateNetworkGuard guard;
     @Inject
     CircuitBreakers circuits;
+    @Inject
+    AdminQueries queries;
 
     @GET
     @Operation(operationId = "listSubscriptions", summary = "The hook's subscriptions, oldest first")
@@ -101,7 +115,22 @@ public class SubscriptionResource {
     @APIResponse(responseCode = "404", description = "No such hook")
     public List<Listed> list(@PathParam("event") @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {
             "course_enrolled", "course_progressed", "course_completed", "course_participation_updated" })) String event) {
-        return subscriptions.list(hook(event)).stream().map(this::listed).toList();
+        List<Subscription> listed = subscriptions.list(hook(event));
+        Map<String, AdminQueries.Attempt> last = lastAttempts(listed);
+        return listed.stream().map(s -> listed(s, last.get(s.targetName()))).toList();
+    }
+
+    /**
+     * The hook's subscriptions' newest attempts, in one query. Without the database the listing is still
+     * given (it comes from memory, as deliveries do), only without them.
+     */
+    private Map<String, AdminQueries.Attempt> lastAttempts(List<Subscription> listed) {
+        try {
+            return queries.lastAttempts(listed.stream().map(Subscription::targetName).toList());
+        } catch (SQLException e) {
+            LOG.warnf("Subscriptions listed without their last deliveries: %s", e.getMessage());
+            return Map.of();
+        }
     }
 
     @POST
@@ -114,21 +143,37 @@ public class SubscriptionResource {
     @APIResponse(responseCode = "404", description = "No such hook")
     @APIResponse(responseCode = "503", description = "The subscription store is unavailable; retry later")
     public Response subscribe(@PathParam("event") String event, String body, @Context UriInfo uriInfo) {
-        RestHookEvent hook = hook(event);
+        hook(event); // an unknown hook is 404 whatever the body
         JsonNode fields = jsonObject(body);
-        String url = text(fields, "url", MAX_URL).orElseThrow(() -> invalid("url", "is required"));
+        Subscription subscription = create(event, new NewSubscription(string(fields, "url"), string(fields, "authorization_token"),
+                string(fields, "course"), string(fields, "secret")));
+        String id = Long.toString(subscription.id());
+        return Response.created(uriInfo.getAbsolutePathBuilder().path(id).build()).entity(new Created(id)).build();
+    }
+
+    /**
+     * Checks a new subscription and stores it: what {@code POST} does once the body is read, and what
+     * the console's form does, so that both refuse the same subscriptions with the same words.
+     * Null and "" fields are absent.
+     *
+     * @throws ProblemException 404 for an unknown hook, 400 naming the field that is wrong, 503 when
+     *         the store is unavailable
+     */
+    public Subscription create(String event, NewSubscription fields) {
+        RestHookEvent hook = hook(event);
+        String url = text("url", fields.url(), MAX_URL).orElseThrow(() -> invalid("url", "is required"));
         URI uri;
         try {
             uri = HttpTargetKind.httpUrl(url);
         } catch (IllegalArgumentException e) {
             throw invalid("url", e.getMessage());
         }
-        Optional<String> token = text(fields, "authorization_token", MAX_AUTHORIZATION_TOKEN);
+        Optional<String> token = text("authorization_token", fields.authorizationToken(), MAX_AUTHORIZATION_TOKEN);
         if (token.isPresent() && token.get().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw invalid("authorization_token", "must be one line of text (it is sent in a header)");
         }
-        Optional<String> course = text(fields, "course", MAX_COURSE);
-        Optional<String> secret = text(fields, "secret", MAX_SECRET);
+        Optional<String> course = text("course", fields.course(), MAX_COURSE);
+        Optional<String> secret = text("secret", fields.secret(), MAX_SECRET);
         try {
             secret.ifPresent(HttpTargetKind::webhookSecret);
         } catch (IllegalArgumentException e) {
@@ -138,9 +183,7 @@ public class SubscriptionResource {
             throw invalid("url", why + "; subscribers on loopback, link-local or private networks are refused"
                     + " (coursewire.subscriptions.allow-private-networks)");
         });
-        Subscription subscription = subscriptions.subscribe(hook, uri, token, course, secret);
-        String id = Long.toString(subscription.id());
-        return Response.created(uriInfo.getAbsolutePathBuilder().path(id).build()).entity(new Created(id)).build();
+        return subscriptions.subscribe(hook, uri, token, course, secret);
     }
 
     @DELETE
@@ -165,9 +208,10 @@ public class SubscriptionResource {
         return Response.noContent().build();
     }
 
-    private Listed listed(Subscription s) {
+    private Listed listed(Subscription s, AdminQueries.Attempt last) {
         return new Listed(Long.toString(s.id()), s.event().path(), HttpTarget.maskedQuery(s.url()), s.course().orElse(null),
-                s.secret().isPresent(), s.authorizationToken().isPresent(), s.createdAt(), circuits.state(s.targetName()).label());
+                s.secret().isPresent(), s.authorizationToken().isPresent(), s.createdAt(), circuits.state(s.targetName()).label(),
+                last == null ? null : new LastDelivery(Instant.parse(last.at()), last.status(), last.outcome(), last.error()));
     }
 
     private static RestHookEvent hook(String event) {
@@ -193,20 +237,27 @@ public class SubscriptionResource {
         return fields;
     }
 
-    /** An optional string field; null and "" are absent, as form-filling tools send them for blank fields. */
-    private static Optional<String> text(JsonNode fields, String name, int maxLength) {
+    /** A string field, null when absent or JSON null; any other JSON type is refused rather than taken for a string. */
+    private static String string(JsonNode fields, String name) {
         JsonNode value = fields.get(name);
         if (value == null || value.isNull()) {
-            return Optional.empty();
+            return null;
         }
         if (!value.isTextual()) {
             throw invalid(name, "must be a string");
         }
-        String text = value.textValue();
-        if (text.length() > maxLength) {
+        return value.textValue();
+    }
+
+    /** An optional field; null and "" are absent, as form-filling tools send them for blank fields. */
+    private static Optional<String> text(String name, String value, int maxLength) {
+        if (value == null || value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (value.length() > maxLength) {
             throw invalid(name, "must be at most " + maxLength + " characters");
         }
-        return text.isEmpty() ? Optional.empty() : Optional.of(text);
+        return Optional.of(value);
     }
 
     private static ProblemException invalid(String field, String why) {

@@ -19,10 +19,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * Mounts {@code /console} on the Vert.x router (every JAX-RS resource lives under {@code /api}), and
  * guards it: the sign-in, the session gate, the Origin and CSRF checks. The pages themselves are
- * {@link EventPages}, {@link DeadLetterPages}, {@link TargetPages} and {@link LivePages}; whatever reads
- * the database runs on a worker, never on the event loop. The Live page is drawn from memory, on the event
- * loop; its charts fragment ({@code /console/live/charts}) sits behind the same session gate, and its
- * script ({@code /console/live.js}), like the style sheet, is served before the gate as a classpath resource:
+ * {@link EventPages} (events, one event, its replay), {@link DeadLetterPages} (dead letters and their
+ * replay), {@link TargetPages} (the targets in force, a targets file checked), {@link SubscriptionPages}
+ * (REST Hook subscriptions: listed, created, deleted) and {@link LivePages}; whatever reads the database
+ * runs on a worker, never on the event loop. The Live page is drawn from memory, on the event loop; its
+ * charts fragment ({@code /console/live/charts}) sits behind the same session gate, and its script
+ * ({@code /console/live.js}), like the style sheet, is served before the gate as a classpath resource:
  * the only script the Content-Security-Policy lets run.
  */
 @Singleton
@@ -44,6 +46,7 @@ public class ConsoleRouter {
     TargetPages targets;
     @Inject
     LivePages live;
+    SubscriptionPages subscriptions;
     @Inject
     @Location("console/sign-in.html")
     Template signIn;
@@ -80,6 +83,9 @@ public class ConsoleRouter {
         router.post("/console/targets/validate").blockingHandler(targets::validate, false);
         router.get("/console/live").handler(live::page);
         router.get("/console/live/charts").handler(live::charts);
+        router.get(SubscriptionPages.PATH).blockingHandler(subscriptions::list, false);
+        router.post(SubscriptionPages.PATH).blockingHandler(subscriptions::create, false);
+        router.post(SubscriptionPages.PATH + "/:event/:id/delete").blockingHandler(subscriptions::delete, false);
         router.route("/console/*").handler(ctx -> page(ctx, 404, message.data("title", "Not found")
                 .data("message", "The console has no such page.")));
     }

@@ -31,7 +31,7 @@ class ConsoleSecurityTest {
     @Test
     void withoutASessionEveryPageRedirectsToSignIn() {
         for (String path : List.of("/console", "/console/events", "/console/events/evt_x", "/console/dead-letters", "/console/targets",
-                "/console/live", "/console/live/charts", "/console/nothing-here")) {
+                "/console/subscriptions", "/console/live", "/console/live/charts", "/console/nothing-here")) {
             given().redirects().follow(false).get(path).then().statusCode(303).header("Location", endsWith(path.equals("/console") ? "/console/events" : "/console/sign-in"));
         }
         given().redirects().follow(false).cookie(ConsoleRouter.COOKIE, "forged").get("/console/events").then().statusCode(303)
@@ -40,6 +40,9 @@ class ConsoleSecurityTest {
         given().redirects().follow(false).formParam("csrf", "x").post("/console/dead-letters/1/replay").then().statusCode(303);
         given().redirects().follow(false).formParam("csrf", "x").formParam("target", "archive").post("/console/dead-letters/replay-all/confirm")
                 .then().statusCode(303);
+        given().redirects().follow(false).formParam("csrf", "x").formParam("url", "https://203.0.113.7/no-session")
+                .post("/console/subscriptions").then().statusCode(303);
+        given().redirects().follow(false).formParam("csrf", "x").post("/console/subscriptions/course_completed/1/delete").then().statusCode(303);
         given().get("/console/sign-in").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("name=\"token\""));
     }

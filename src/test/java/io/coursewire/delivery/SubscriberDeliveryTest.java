@@ -53,7 +53,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(SubscriberDeliveryTest.Subscribers.class)
-class SubscriberDeliveryTest {
+public class SubscriberDeliveryTest {
 
     public static class Subscribers implements QuarkusTestProfile {
         @Override
