@@ -46,6 +46,7 @@ public class ConsoleRouter {
     TargetPages targets;
     @Inject
     LivePages live;
+    @Inject
     SubscriptionPages subscriptions;
     @Inject
     @Location("console/sign-in.html")
