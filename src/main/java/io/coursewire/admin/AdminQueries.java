@@ -233,8 +233,7 @@ public class AdminQueries {
             ps.setString(2, event.id());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    byTarget.computeIfAbsent(rs.getString(1), t -> new ArrayList<>())
-                            .add(new Attempt(rs.getInt(2), instant(rs, 3), rs.getInt(4), integer(rs, 5), rs.getString(6), rs.getString(7)));
+                    byTarget.computeIfAbsent(rs.getString(1), t -> new ArrayList<>()).add(attempt(rs));
                 }
             }
         }
@@ -260,8 +259,7 @@ public class AdminQueries {
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            last.put(rs.getString(1), new Attempt(rs.getInt(2), instant(rs, 3), rs.getInt(4), integer(rs, 5),
-                                    rs.getString(6), rs.getString(7)));
+                            last.put(rs.getString(1), attempt(rs));
                         }
                     }
                 }
@@ -274,6 +272,11 @@ public class AdminQueries {
         String newest = "(SELECT MAX(b.seq) FROM delivery_attempt b WHERE b.target = ?)";
         return "SELECT target, attempt, attempted_at, duration_ms, status, error, outcome FROM delivery_attempt WHERE seq IN ("
                 + String.join(", ", java.util.Collections.nCopies(targets, newest)) + ")";
+    }
+
+    /** A row of "SELECT target, attempt, attempted_at, duration_ms, status, error, outcome". */
+    private static Attempt attempt(ResultSet rs) throws SQLException {
+        return new Attempt(rs.getInt(2), instant(rs, 3), rs.getInt(4), integer(rs, 5), rs.getString(6), rs.getString(7));
     }
 
     private static DeadLetter deadLetter(ResultSet rs) throws SQLException {
