@@ -3,28 +3,15 @@ package io.coursewire.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import io.coursewire.support.Admin;
 import io.coursewire.support.Fixtures;
@@ -38,51 +25,10 @@ import io.quarkus.test.junit.QuarkusTest;
  * the email masked and then revealed, replay it to one target. Screenshots in target/console-screenshots/.
  */
 @QuarkusTest
-class ConsoleBrowserTest {
-
-    static final File DRIVER = new File("/usr/bin/chromedriver");
-    static final Path SHOTS = Path.of("target/console-screenshots");
+class ConsoleBrowserTest extends InChromium {
 
     @TestHTTPResource("/console")
     URL console;
-
-    private static WebDriver browser;
-    private static Path profile;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        Assumptions.assumeTrue(DRIVER.canExecute(), "no /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
-        profile = Files.createTempDirectory("console-chromium");
-        browser = chromium(profile);
-        Files.createDirectories(SHOTS);
-    }
-
-    @AfterAll
-    static void stopBrowser() throws IOException {
-        quit(browser, profile);
-    }
-
-    /** Debian's headless Chromium through the Debian chromedriver, with a profile directory of its own. */
-    static WebDriver chromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1400,1000", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
-    }
-
-    static void quit(WebDriver browser, Path profile) throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
-    }
 
     @Test
     void anOperatorFindsAnEventReadsItsAttemptsAndReplaysIt() throws IOException {
@@ -133,12 +79,4 @@ class ConsoleBrowserTest {
         screenshot("event-replayed.png");
     }
 
-    private static void screenshot(String name) throws IOException {
-        screenshot(browser, name);
-    }
-
-    static void screenshot(WebDriver browser, String name) throws IOException {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-    }
 }

@@ -5,19 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 
 import io.coursewire.support.Admin;
 import io.coursewire.support.Fixtures;
@@ -31,26 +25,10 @@ import io.quarkus.test.junit.QuarkusTest;
  * Content-Security-Policy. Screenshot live.png in target/console-screenshots/.
  */
 @QuarkusTest
-class ConsoleLiveBrowserTest {
+class ConsoleLiveBrowserTest extends InChromium {
 
     @TestHTTPResource("/console")
     URL console;
-
-    private static WebDriver browser;
-    private static Path profile;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        Assumptions.assumeTrue(ConsoleBrowserTest.DRIVER.canExecute(), "no /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
-        profile = Files.createTempDirectory("console-chromium");
-        browser = ConsoleBrowserTest.chromium(profile);
-        Files.createDirectories(ConsoleBrowserTest.SHOTS);
-    }
-
-    @AfterAll
-    static void stopBrowser() throws IOException {
-        ConsoleBrowserTest.quit(browser, profile);
-    }
 
     @Test
     void theChartsFollowTheTrafficWithoutReloadingThePage() throws IOException {
@@ -90,7 +68,7 @@ class ConsoleLiveBrowserTest {
                 .isEqualTo("chart-events-title chart-events-desc");
         // Tall enough for every chart, the latency ones at the bottom included.
         browser.manage().window().setSize(new Dimension(1400, 1500));
-        ConsoleBrowserTest.screenshot(browser, "live.png");
+        screenshot("live.png");
     }
 
     private static void post() {

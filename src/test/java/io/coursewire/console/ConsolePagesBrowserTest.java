@@ -5,15 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 import io.coursewire.support.Admin;
@@ -28,31 +22,15 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(ConsolePagesTest.DeadTargets.class)
-class ConsolePagesBrowserTest {
+class ConsolePagesBrowserTest extends InChromium {
 
     @TestHTTPResource("/console")
     URL console;
-
-    private static WebDriver browser;
-    private static Path profile;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        Assumptions.assumeTrue(ConsoleBrowserTest.DRIVER.canExecute(), "no /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
-        profile = Files.createTempDirectory("console-chromium");
-        browser = ConsoleBrowserTest.chromium(profile);
-        Files.createDirectories(ConsoleBrowserTest.SHOTS);
-    }
 
     /** Each test signs in for itself. */
     @org.junit.jupiter.api.BeforeEach
     void signedOut() {
         browser.manage().deleteAllCookies();
-    }
-
-    @AfterAll
-    static void stopBrowser() throws IOException {
-        ConsoleBrowserTest.quit(browser, profile);
     }
 
     @Test
@@ -70,7 +48,7 @@ class ConsolePagesBrowserTest {
         assertThat(browser.getCurrentUrl()).endsWith("/console/dead-letters?target=nowhere");
         WebElement row = browser.findElement(By.id("dead-letter-" + dead));
         assertThat(row.getText()).contains(eventId).contains("nowhere").contains("Connection refused");
-        ConsoleBrowserTest.screenshot(browser, "dead-letters.png");
+        screenshot("dead-letters.png");
 
         row.findElement(By.xpath(".//button[normalize-space()='Replay']")).click();
         assertThat(browser.getCurrentUrl()).endsWith("/console/dead-letters?target=nowhere");
@@ -89,7 +67,7 @@ class ConsolePagesBrowserTest {
         browser.findElement(By.xpath("//button[normalize-space()='Check']")).click();
         assertThat(browser.findElement(By.id("validation")).getText()).startsWith("Invalid:").contains("crm");
         assertThat(browser.findElement(By.id("yaml")).getAttribute("value")).contains("ftp://crm.example");
-        ConsoleBrowserTest.screenshot(browser, "targets.png");
+        screenshot("targets.png");
     }
 
     @Test

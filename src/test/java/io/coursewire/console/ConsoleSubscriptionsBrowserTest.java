@@ -9,20 +9,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -41,27 +35,12 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @TestProfile(SubscriberDeliveryTest.Subscribers.class)
-class ConsoleSubscriptionsBrowserTest {
+class ConsoleSubscriptionsBrowserTest extends InChromium {
 
     @TestHTTPResource("/console")
     URL console;
 
-    private static WebDriver browser;
-    private static Path profile;
     private final String marker = "browser-subs-" + UUID.randomUUID().toString().substring(0, 8);
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        Assumptions.assumeTrue(ConsoleBrowserTest.DRIVER.canExecute(), "no /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
-        profile = Files.createTempDirectory("console-chromium");
-        browser = ConsoleBrowserTest.chromium(profile);
-        Files.createDirectories(ConsoleBrowserTest.SHOTS);
-    }
-
-    @AfterAll
-    static void stopBrowser() throws IOException {
-        ConsoleBrowserTest.quit(browser, profile);
-    }
 
     @Test
     void anOperatorSubscribesAndUnsubscribesFromThePage() throws IOException {
@@ -97,7 +76,7 @@ class ConsoleSubscriptionsBrowserTest {
             browser.findElement(By.linkText("Clear")).click();
             assertThat(browser.findElement(By.id("subscription-" + delivered)).getText()).contains("key=***").doesNotContain("masked-in-the-list");
             WebElement row = browser.findElement(By.id("subscription-" + id));
-            ConsoleBrowserTest.screenshot(browser, "subscriptions.png");
+            screenshot("subscriptions.png");
 
             row.findElement(By.xpath(".//button[normalize-space()='Delete']")).click();
             assertThat(browser.getCurrentUrl()).endsWith("/console/subscriptions");
