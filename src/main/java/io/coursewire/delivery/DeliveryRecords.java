@@ -15,6 +15,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.coursewire.canonical.CanonicalJson;
+import io.coursewire.canonical.LearnerKeys;
 import io.coursewire.channel.DeliveryRequest;
 import io.coursewire.eventlog.BatchedInserts;
 import io.coursewire.eventlog.DurableCommit;
@@ -73,7 +75,7 @@ public class DeliveryRecords {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO dead_letter (delivery_key, event_id, target, attempts, last_status, last_error, dead_at, payload,"
-                            + " event_accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + " event_accepted_at, email_key, learner_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, delivery.key());
                 ps.setString(2, delivery.eventId());
                 ps.setString(3, delivery.target());
@@ -83,6 +85,9 @@ public class DeliveryRecords {
                 ps.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
                 ps.setString(8, new String(delivery.json(), StandardCharsets.UTF_8));
                 ps.setLong(9, delivery.eventAcceptedAt());
+                LearnerKeys keys = learnerKeys(delivery.json());
+                ps.setObject(10, keys.email(), java.sql.Types.BIGINT);
+                ps.setObject(11, keys.learner(), java.sql.Types.BIGINT);
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if (!SqlFailures.isUniqueViolation(e)) {
@@ -91,6 +96,15 @@ public class DeliveryRecords {
                 // Stored by an earlier delivery of this message, which may have stopped before its flush: flushed below.
             }
             DurableCommit.flush(c);
+        }
+    }
+
+    /** Read from the event itself: dead letters are few, and an unreadable event is stored without keys, never refused. */
+    private static LearnerKeys learnerKeys(byte[] json) {
+        try {
+            return LearnerKeys.of(CanonicalJson.MAPPER.readTree(json));
+        } catch (java.io.IOException | RuntimeException e) {
+            return LearnerKeys.NONE;
         }
     }
 

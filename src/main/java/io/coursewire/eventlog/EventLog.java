@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.coursewire.canonical.EventIds;
+import io.coursewire.canonical.LearnerKeys;
 
 /**
  * The record of every routed event (id, vendor, type, time, the canonical JSON), kept in the
@@ -35,14 +36,15 @@ import io.coursewire.canonical.EventIds;
 public class EventLog {
 
     private static final String INSERT =
-            "INSERT INTO event_log (id_bucket, id_key, id, vendor, type, event_time, accepted_at, routed_at, payload, course_id)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            "INSERT INTO event_log (id_bucket, id_key, id, vendor, type, event_time, accepted_at, routed_at, payload, course_id,"
+                    + " email_bucket, email_key, learner_bucket, learner_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** The longest course id recorded for the course filter (V9); a longer one is stored as none. */
     public static final int MAX_COURSE_ID = 256;
     /** The rows whose id may be the one sought: read from the index alone ({@code event_log_by_id} holds both columns). */
     public static final String CANDIDATES = "SELECT seq FROM event_log WHERE id_bucket = ? AND id_key = ? ORDER BY seq";
 
-    private record Row(String id, String vendor, String type, long timeMicros, long acceptedAt, long routedAt, byte[] json, String courseId) {
+    private record Row(String id, String vendor, String type, long timeMicros, long acceptedAt, long routedAt, byte[] json, String courseId,
+            LearnerKeys learner) {
     }
 
     /**
@@ -69,14 +71,14 @@ public class EventLog {
      * take its first row.
      */
     public void record(String id, String vendor, String type, Instant time, long acceptedAt, byte[] json) throws InterruptedException {
-        record(id, vendor, type, time, null, acceptedAt, json);
+        record(id, vendor, type, time, null, LearnerKeys.NONE, acceptedAt, json);
     }
 
-    /** As above, with the event's course id, which the listing filters by. */
-    public void record(String id, String vendor, String type, Instant time, String courseId, long acceptedAt, byte[] json)
-            throws InterruptedException {
+    /** As above, with the event's course id (the listing filters by it) and its learner's keys (an erasure finds it by them). */
+    public void record(String id, String vendor, String type, Instant time, String courseId, LearnerKeys learner, long acceptedAt,
+            byte[] json) throws InterruptedException {
         rows.add(new Row(id, vendor, type, micros(time), acceptedAt, System.currentTimeMillis(), json,
-                courseId == null || courseId.length() > MAX_COURSE_ID ? null : courseId));
+                courseId == null || courseId.length() > MAX_COURSE_ID ? null : courseId, learner));
     }
 
     /** What the log is searched by: the first 64 bits of the id ({@link EventIds#bits}). */
@@ -144,5 +146,18 @@ public class EventLog {
         ps.setLong(8, row.routedAt());
         ps.setBytes(9, row.json());
         ps.setString(10, row.courseId());
+        setKey(ps, 11, row.learner().email());
+        setKey(ps, 13, row.learner().learner());
+    }
+
+    /** A key and its bucket, or two nulls. */
+    private static void setKey(PreparedStatement ps, int bucketIndex, Long key) throws SQLException {
+        if (key == null) {
+            ps.setNull(bucketIndex, java.sql.Types.SMALLINT);
+            ps.setNull(bucketIndex + 1, java.sql.Types.BIGINT);
+        } else {
+            ps.setShort(bucketIndex, (short) LearnerKeys.bucket(key));
+            ps.setLong(bucketIndex + 1, key);
+        }
     }
 }

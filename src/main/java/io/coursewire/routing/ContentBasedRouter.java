@@ -92,7 +92,7 @@ public class ContentBasedRouter implements TransactionalBatchConsumer.Handler<Co
     public void committed(List<Routed> batch) throws InterruptedException {
         for (Routed r : batch) {
             RoutedEvent e = r.event();
-            eventLog.record(e.id(), e.vendor(), e.type(), e.time(), e.courseId(), r.acceptedAt(), e.json());
+            eventLog.record(e.id(), e.vendor(), e.type(), e.time(), e.courseId(), e.learner(), r.acceptedAt(), e.json());
         }
     }
 
