@@ -39,18 +39,19 @@ class ConsoleBrowserTest extends InChromium {
 
         // Signing in: a page of the console leads to the form, the form to the events.
         browser.get(console + "/events");
-        assertThat(browser.getCurrentUrl()).endsWith("/console/sign-in");
+        awaitUrlEnding("/console/sign-in");
         WebElement token = browser.findElement(By.id("token"));
         assertThat(browser.switchTo().activeElement()).as("the token field has the focus").isEqualTo(token);
         screenshot("sign-in.png");
         token.sendKeys("not-the-token\n");
         assertThat(browser.findElement(By.cssSelector(".error")).getText()).contains("not the admin token");
         browser.findElement(By.id("token")).sendKeys(Admin.TEST_TOKEN + "\n");
-        assertThat(browser.getCurrentUrl()).endsWith("/console/events");
+        awaitUrlEnding("/console/events");
 
         // The events list, filtered on the event's id.
         WebElement idFilter = browser.findElement(By.name("id"));
         idFilter.sendKeys(id + "\n");
+        awaitUrlEnding("&id=" + id + "&from=&to=");
         List<WebElement> rows = browser.findElements(By.cssSelector("table.events tbody tr"));
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).getText()).contains("tagmango").contains("course.completed").contains("Example course");
@@ -58,7 +59,7 @@ class ConsoleBrowserTest extends InChromium {
 
         // The event: its attempts, the email masked, then revealed.
         rows.get(0).findElement(By.linkText(id)).click();
-        assertThat(browser.getCurrentUrl()).endsWith("/console/events/" + id);
+        awaitUrlEnding("/console/events/" + id);
         String canonical = browser.findElement(By.id("canonical")).getText();
         assertThat(canonical).contains("\"email\" : \"b***@example.com\"").doesNotContain(email).contains("\"phone\" : \"***90\"");
         List<WebElement> attempts = browser.findElements(By.cssSelector("section.delivery table.attempts tbody tr"));
@@ -70,7 +71,7 @@ class ConsoleBrowserTest extends InChromium {
 
         // Replay to the one target: back on the event, with a notice and, soon, a second attempt.
         browser.findElement(By.xpath("//button[normalize-space()='Replay to archive']")).click();
-        assertThat(browser.getCurrentUrl()).endsWith("/console/events/" + id);
+        awaitUrlEnding("/console/events/" + id);
         assertThat(browser.findElement(By.cssSelector(".notice")).getText()).contains("Replayed to archive");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             browser.navigate().refresh();

@@ -58,7 +58,7 @@ class ConsoleCrossSiteBrowserTest extends InChromium {
 
         browser.get(console.toString().replace("127.0.0.1", "localhost") + "/sign-in");
         browser.findElement(By.id("token")).sendKeys(Admin.TEST_TOKEN + "\n");
-        assertThat(browser.getCurrentUrl()).endsWith("/console/events");
+        awaitUrlEnding("/console/events");
 
         // Another site's page posts the form as soon as it loads. The browser sends its Origin (and, the session
         // cookie being SameSite=Strict, not the cookie): refused before anything else is looked at.

@@ -33,10 +33,10 @@ class ConsoleLiveBrowserTest extends InChromium {
     @Test
     void theChartsFollowTheTrafficWithoutReloadingThePage() throws IOException {
         browser.get(console + "/live");
-        assertThat(browser.getCurrentUrl()).endsWith("/console/sign-in");
+        awaitUrlEnding("/console/sign-in");
         browser.findElement(By.id("token")).sendKeys(Admin.TEST_TOKEN + "\n");
         browser.findElement(By.linkText("Live")).click();
-        assertThat(browser.getCurrentUrl()).endsWith("/console/live");
+        awaitUrlEnding("/console/live");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Live");
 
         // A mark on this document, which a reload would lose, and one on the events chart, which a swap replaces.

@@ -39,19 +39,19 @@ class ConsolePagesBrowserTest extends InChromium {
         String dead = ConsolePagesTest.deadLetterId(eventId, "nowhere");
 
         browser.get(console + "/dead-letters");
-        assertThat(browser.getCurrentUrl()).endsWith("/console/sign-in");
+        awaitUrlEnding("/console/sign-in");
         browser.findElement(By.id("token")).sendKeys(Admin.TEST_TOKEN + "\n");
 
         // The nav leads to the dead letters; the filter narrows them to the target.
         browser.findElement(By.linkText("Dead letters")).click();
         browser.findElement(By.name("target")).sendKeys("nowhere\n");
-        assertThat(browser.getCurrentUrl()).endsWith("/console/dead-letters?target=nowhere");
+        awaitUrlEnding("/console/dead-letters?target=nowhere");
         WebElement row = browser.findElement(By.id("dead-letter-" + dead));
         assertThat(row.getText()).contains(eventId).contains("nowhere").contains("Connection refused");
         screenshot("dead-letters.png");
 
         row.findElement(By.xpath(".//button[normalize-space()='Replay']")).click();
-        assertThat(browser.getCurrentUrl()).endsWith("/console/dead-letters?target=nowhere");
+        awaitUrlEnding("/console/dead-letters?target=nowhere");
         assertThat(browser.findElement(By.cssSelector(".notice")).getText())
                 .contains("Dead letter " + dead + " of event " + eventId + " replayed to nowhere");
         assertThat(browser.findElements(By.id("dead-letter-" + dead))).as("no longer waiting for a replay").isEmpty();

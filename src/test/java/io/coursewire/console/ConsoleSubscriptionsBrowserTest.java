@@ -48,11 +48,11 @@ class ConsoleSubscriptionsBrowserTest extends InChromium {
         String url = "https://203.0.113.10/" + marker + "/zap";
         try {
             browser.get(console + "/subscriptions");
-            assertThat(browser.getCurrentUrl()).endsWith("/console/sign-in");
+            awaitUrlEnding("/console/sign-in");
             browser.findElement(By.id("token")).sendKeys(Admin.TEST_TOKEN + "\n");
 
             browser.findElement(By.linkText("Subscriptions")).click();
-            assertThat(browser.getCurrentUrl()).endsWith("/console/subscriptions");
+            awaitUrlEnding("/console/subscriptions");
             assertThat(browser.findElement(By.id("subscription-" + delivered)).getText()).contains("HTTP 200").contains("delivered");
 
             // The form, by its labels, submitted from the keyboard.
@@ -66,7 +66,7 @@ class ConsoleSubscriptionsBrowserTest extends InChromium {
             browser.findElement(By.id("new-secret")).sendKeys(Keys.ENTER);
 
             String id = idOf("course_enrolled", url);
-            assertThat(browser.getCurrentUrl()).endsWith("/console/subscriptions?event=course_enrolled#notice");
+            awaitUrlEnding("/console/subscriptions?event=course_enrolled#notice");
             assertThat(browser.findElement(By.cssSelector(".notice")).getText()).isEqualTo("Subscription " + id + " to course_enrolled created");
             assertThat(browser.findElement(By.id("subscription-" + id)).getText()).contains(url).contains("course-" + marker)
                     .contains("closed").contains("—").doesNotContain("browser-token-321");
@@ -79,7 +79,7 @@ class ConsoleSubscriptionsBrowserTest extends InChromium {
             screenshot("subscriptions.png");
 
             row.findElement(By.xpath(".//button[normalize-space()='Delete']")).click();
-            assertThat(browser.getCurrentUrl()).endsWith("/console/subscriptions");
+            awaitUrlEnding("/console/subscriptions");
             assertThat(browser.findElement(By.cssSelector(".notice")).getText()).isEqualTo("Subscription " + id + " to course_enrolled deleted");
             assertThat(browser.findElements(By.id("subscription-" + id))).isEmpty();
             assertThat(admin().get("/api/v1/rest_hooks/course_enrolled/subscriptions").<List<String>>path("id")).doesNotContain(id);

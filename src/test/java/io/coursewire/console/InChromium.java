@@ -40,6 +40,8 @@ abstract class InChromium {
                 "--window-size=1400,1000", "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
+        // An element looked for right after a click may belong to the page still loading: wait for it a while.
+        browser.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(5));
         Files.createDirectories(SHOTS);
     }
 
@@ -55,6 +57,15 @@ abstract class InChromium {
             }
             profile = null;
         }
+    }
+
+    /**
+     * The browser at a page whose address ends so. A click or an Enter starts a navigation that the
+     * driver does not always wait for: the address is read until it changes, for at most 10 s.
+     */
+    static void awaitUrlEnding(String suffix) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(50))
+                .untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(browser.getCurrentUrl()).endsWith(suffix));
     }
 
     static void screenshot(String name) throws IOException {
