@@ -48,6 +48,11 @@ public class ChannelPurger {
             }
             return new EmbeddedPurge(server);
         }
+        return external(sessions);
+    }
+
+    /** A purge on the external broker those sessions reach, through its management address. */
+    static Purge external(BrokerSessions sessions) throws Exception {
         ClientSessionFactory factory = sessions.connect();
         try {
             ClientSession session = sessions.autoCommit(factory, 0);
