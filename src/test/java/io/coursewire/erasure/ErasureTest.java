@@ -60,7 +60,8 @@ class ErasureTest {
     public static class Sinks implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("coursewire.delivery.retry.initial-delay", "8s", "coursewire.delivery.retry.max-delay", "1m");
+            return Map.of("coursewire.delivery.retry.initial-delay", "8s", "coursewire.delivery.retry.max-delay", "1m",
+                    "coursewire.subscriptions.allow-private-networks", "true");
         }
 
         @Override
@@ -87,13 +88,30 @@ class ErasureTest {
     void sinks() {
         HttpSinks.server().stubFor(post("/erasure-waiting").willReturn(aResponse().withStatus(503)));
         HttpSinks.server().stubFor(post("/erasure-gone").willReturn(aResponse().withStatus(410)));
+        HttpSinks.server().stubFor(post("/erasure-hook").willReturn(aResponse().withStatus(503)));
     }
 
     @Test
     void aLearnerErasedByEmailLeavesNothingBehindAndTheirWaitingRetryNeverArrives() throws Exception {
         String email = "Jane." + UUID.randomUUID() + "@Example.com";
+        // A REST Hook subscriber of her tagmango event's course, down: that delivery waits on a retry too.
+        String course = "course-erasure-" + UUID.randomUUID();
+        String subscription = admin().contentType("application/json")
+                .body("{\"url\": \"" + HttpSinks.server().baseUrl() + "/erasure-hook\", \"course\": \"" + course + "\"}")
+                .post("/api/v1/rest_hooks/course_completed/subscriptions").then().statusCode(201).extract().path("id");
+        try {
+            erasesEverythingOfHers(email, course);
+        } finally {
+            admin().delete("/api/v1/rest_hooks/course_completed/subscriptions/" + subscription).then().statusCode(204);
+        }
+    }
+
+    private void erasesEverythingOfHers(String email, String course) throws Exception {
         String other = "other." + UUID.randomUUID() + "@example.com";
-        String tagmango = accept("tagmango", tagmango(email));
+        ObjectNode hers = Fixtures.json("tagmango-course-completed.json");
+        hers.put("email", email);
+        hers.put("courseId", course);
+        String tagmango = accept("tagmango", Fixtures.write(hers));
         String thinkific = accept("thinkific", thinkific(email));
         String toolzz = accept("toolzz", toolzz(email, randomId()));
         List<String> janes = List.of(tagmango, thinkific, toolzz);
@@ -103,15 +121,14 @@ class ErasureTest {
         List<String> others = List.of(otherTagmango, otherThinkific, otherToolzz);
 
         // Every target has had its first attempt: the thinkific events wait on a retry, the toolzz ones are dead letters.
-        for (String id : List.of(tagmango, otherTagmango)) {
-            awaitDeliveries(id, 2);
-        }
-        for (String id : List.of(thinkific, toolzz, otherThinkific, otherToolzz)) {
+        awaitDeliveries(otherTagmango, 2);
+        for (String id : List.of(tagmango, thinkific, toolzz, otherThinkific, otherToolzz)) {
             awaitDeliveries(id, 3);
         }
         awaitDeadLetter(toolzz);
         awaitDeadLetter(otherToolzz);
         assertThat(requestsFor("/erasure-waiting", thinkific)).isEqualTo(1);
+        assertThat(requestsFor("/erasure-hook", tagmango)).isEqualTo(1);
         for (String id : janes) {
             await().atMost(Duration.ofSeconds(10)).until(() -> jsonFileOf(id) != null);
         }
@@ -120,9 +137,9 @@ class ErasureTest {
         JsonPath erased = admin().contentType("application/json").body("{\"email\": \" " + email.toUpperCase() + " \"}")
                 .post("/api/v1/erasures").then().statusCode(200).extract().jsonPath();
         assertThat(erased.getInt("events")).isEqualTo(3);
-        assertThat(erased.getInt("attempts")).isEqualTo(8); // 2 + 3 + 3: one per target each
+        assertThat(erased.getInt("attempts")).isEqualTo(9); // one per target each: 3 (two files, the subscriber) + 3 + 3
         assertThat(erased.getInt("deadLetters")).isEqualTo(1);
-        assertThat(erased.getLong("pendingCancelled")).isEqualTo(1); // the waiting retry
+        assertThat(erased.getLong("pendingCancelled")).isEqualTo(2); // the waiting retries: the target's and the subscriber's
         List<String> files = erased.getList("files");
         for (String id : janes) {
             assertThat(files).contains(jsonFileOf(id).toString());
@@ -149,7 +166,8 @@ class ErasureTest {
         }
 
         // Her waiting retry never reaches the target: its due time passes with no second request.
-        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).until(() -> requestsFor("/erasure-waiting", thinkific) == 1);
+        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15))
+                .until(() -> requestsFor("/erasure-waiting", thinkific) == 1 && requestsFor("/erasure-hook", tagmango) == 1);
         assertThat(count("SELECT COUNT(*) FROM delivery_attempt WHERE event_id = ?", thinkific)).isZero();
 
         // The files are the operator's: listed, not touched.
