@@ -25,8 +25,9 @@ import io.coursewire.targets.TargetRegistry;
  * targets that hold their events listed (the operator's, never touched), and an audit record that
  * keeps only a one-way hash of the identifier. One erasure at a time, in this order:
  * <ol>
- * <li>the learner's events still waiting on the events channel are purged, by the learner key each
- * message carries, so none is routed from now on;</li>
+ * <li>the learner is remembered ({@link ErasedLearners}), so an event of theirs accepted before now that
+ * the router holds at this moment is neither delivered nor logged, and their events still waiting on the
+ * events channel are purged, by the learner key each message carries;</li>
  * <li>the event log's writer is waited for, so that the events routed a moment ago are in the database;</li>
  * <li>the learner's events are found there ({@link LearnerRecords}, each checked against its own JSON);</li>
  * <li>their ids are remembered ({@link ErasedEvents}), so a delivery a consumer already holds is dropped
@@ -36,10 +37,10 @@ import io.coursewire.targets.TargetRegistry;
  * <li>the file targets' directories are searched, and the audit entry stored.</li>
  * </ol>
  *
- * <p>Limits: an attempt under way on another instance (profile cluster) while this runs is not seen by
- * this instance's {@link ErasedEvents}, so it may still store one attempt row, retry or dead letter;
- * an event the router has in hand at step 1 (taken from the channel, not yet in the log) may be logged
- * and delivered after it. Erasing again catches what either left. Events queued before their messages
+ * <p>Limits: both memories are this instance's. In profile cluster, an attempt under way on another
+ * instance while this runs may still store one attempt row, retry or dead letter there, and an event
+ * another instance's router holds at that moment may still be logged and delivered. Erasing again
+ * removes what either left. Events queued before their messages
  * carried learner keys are found only once routed. A key is 64 bits: a purge by key on the events
  * channel could, with odds of 2^-64 per event, also take another learner's unrouted event.
  */
@@ -64,10 +65,12 @@ public class Erasures {
     private final EventLog eventLog;
     private final DeliveryRecords deliveryRecords;
     private final TargetRegistry targets;
+    private final ErasedLearners learners;
 
     @Inject
     public Erasures(LearnerRecords records, ErasureAudit audit, ChannelPurger purger, ErasedEvents erased, EventLog eventLog,
-            DeliveryRecords deliveryRecords, TargetRegistry targets) {
+            DeliveryRecords deliveryRecords, TargetRegistry targets, ErasedLearners learners) {
+        this.learners = learners;
         this.records = records;
         this.audit = audit;
         this.purger = purger;
@@ -80,6 +83,7 @@ public class Erasures {
     public synchronized Outcome erase(LearnerIdentity who) throws Exception {
         long cancelled;
         LearnerRecords.Found found;
+        learners.add(who, System.currentTimeMillis());
         try (ChannelPurger.Purge purge = purger.open()) {
             cancelled = purge.remove(Channels.EVENTS, keySelector(who.messageProperty(), who.key()));
             awaitWriter(eventLog.awaitRecorded(WRITER_WAIT), "event log");
