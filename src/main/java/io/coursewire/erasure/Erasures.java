@@ -70,7 +70,6 @@ public class Erasures {
     @Inject
     public Erasures(LearnerRecords records, ErasureAudit audit, ChannelPurger purger, ErasedEvents erased, EventLog eventLog,
             DeliveryRecords deliveryRecords, TargetRegistry targets, ErasedLearners learners) {
-        this.learners = learners;
         this.records = records;
         this.audit = audit;
         this.purger = purger;
@@ -78,6 +77,7 @@ public class Erasures {
         this.eventLog = eventLog;
         this.deliveryRecords = deliveryRecords;
         this.targets = targets;
+        this.learners = learners;
     }
 
     public synchronized Outcome erase(LearnerIdentity who) throws Exception {
