@@ -68,6 +68,10 @@ final class DeliveryAttempt {
         DeliveryRequest delivery = received instanceof JmsMessage jms && jms.getJmsMessage() != null
                 ? DeliveryRequest.fromProperties(name -> property(jms.getJmsMessage(), name), json)
                 : DeliveryRequest.fromHeaders(received.getHeaders(), json);
+        if (outcomes.erased(delivery)) {
+            exchange.setRouteStop(true); // its event was erased after the broker handed it out: acknowledged, not attempted
+            return;
+        }
         CircuitBreakers.Admission admission = circuit.admit(System.currentTimeMillis());
         if (!admission.go()) {
             try {

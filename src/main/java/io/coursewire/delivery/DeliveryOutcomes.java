@@ -59,15 +59,28 @@ public class DeliveryOutcomes {
     private final DurableChannel channel;
     private final DeliveryRecords records;
     private final Backoff backoff;
+    private final ErasedEvents erased;
 
     @Inject
-    public DeliveryOutcomes(CoursewireConfig config, DurableChannel channel, DeliveryRecords records) {
+    public DeliveryOutcomes(CoursewireConfig config, DurableChannel channel, DeliveryRecords records, ErasedEvents erased) {
         this.channel = channel;
         this.records = records;
         this.backoff = Backoff.of(config.delivery().retry());
+        this.erased = erased;
+    }
+
+    /**
+     * True when the delivery's event was erased while it was under way: whatever its outcome, nothing of
+     * it is recorded, retried, held or dead-lettered, and the caller acknowledges the message.
+     */
+    public boolean erased(DeliveryRequest delivery) {
+        return erased.contains(delivery.eventId());
     }
 
     void succeeded(DeliveryRequest delivery, Integer status, long elapsedMillis, DeliveryMetrics.PerTarget metrics) throws InterruptedException {
+        if (erased(delivery)) {
+            return;
+        }
         records.attempt(delivery, Instant.now(), elapsedMillis, status, null, DeliveryRecords.Outcome.DELIVERED);
         metrics.delivered(System.currentTimeMillis() - delivery.requestedAt());
     }
@@ -77,6 +90,10 @@ public class DeliveryOutcomes {
      * caller leaves the message unacknowledged, so the attempt is made again rather than lost.
      */
     void failed(DeliveryRequest delivery, Exception cause, long elapsedMillis, DeliveryMetrics.PerTarget metrics) throws Exception {
+        if (erased(delivery)) {
+            LOG.debugf("Delivery of %s to target %s dropped: its event was erased", delivery.eventId(), delivery.target());
+            return;
+        }
         Integer status = cause instanceof DeliveryFailedException f ? f.status() : null;
         String error = describe(cause);
         boolean gone = cause instanceof DeliveryFailedException f && f.permanent();
@@ -114,6 +131,9 @@ public class DeliveryOutcomes {
      * dead-lettered — the subscription is deleted (REST Hooks), so there is nobody to deliver it to.
      */
     void unsubscribed(DeliveryRequest delivery, DeliveryFailedException gone, long elapsedMillis) throws InterruptedException {
+        if (erased(delivery)) {
+            return;
+        }
         records.attempt(delivery, Instant.now(), elapsedMillis, gone.status(), gone.getMessage() + ": unsubscribed",
                 DeliveryRecords.Outcome.DEAD);
     }
@@ -123,6 +143,9 @@ public class DeliveryOutcomes {
      * The future completes when the broker has it; only then may the message it came from be acknowledged.
      */
     CompletableFuture<Void> hold(DeliveryRequest delivery, long until) {
+        if (erased(delivery)) {
+            return CompletableFuture.completedFuture(null); // dropped: acknowledged, not put back
+        }
         return channel.send(List.of(delivery.heldAgain().toMessage(until)));
     }
 

@@ -66,6 +66,11 @@ public class DeliveryRecords {
                 (int) Math.min(Integer.MAX_VALUE, durationMs), status, clip(error), outcome));
     }
 
+    /** Waits until the attempts recorded before this call are in the database, at most {@code timeout}; true when they are. */
+    public boolean awaitRecorded(java.time.Duration timeout) throws InterruptedException {
+        return attempts.awaitWritten(timeout);
+    }
+
     /**
      * Stores the delivery as a dead letter; on disk when this returns. A delivery stored before (the
      * broker redelivered it after a crash) is not stored twice. Throws what the database said: the

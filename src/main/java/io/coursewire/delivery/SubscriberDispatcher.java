@@ -140,8 +140,8 @@ public class SubscriberDispatcher {
     private void attempt(Line line, Pending pending) {
         DeliveryRequest delivery = pending.delivery();
         HttpTarget target = subscriptions.target(delivery.target()).orElse(null);
-        if (target == null) {
-            pending.message().acknowledge(); // unsubscribed in the meantime
+        if (target == null || outcomes.erased(delivery)) {
+            pending.message().acknowledge(); // unsubscribed, or its event erased, in the meantime
             line.release();
             return;
         }

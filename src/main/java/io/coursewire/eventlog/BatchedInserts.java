@@ -67,6 +67,10 @@ public final class BatchedInserts<R> {
     private volatile boolean running = true;
     /** Set when close() stops waiting for an unreachable database: the writer gives up its rows. */
     private volatile boolean abandoned;
+    /** Rows ever queued, and rows written or given up: what {@link #awaitWritten} compares. */
+    private final java.util.concurrent.atomic.AtomicLong added = new java.util.concurrent.atomic.AtomicLong();
+    private final Object settledLock = new Object();
+    private long settled;
 
     /**
      * @param what names the record in logs ({@code event-log}, {@code delivery-attempts})
@@ -88,6 +92,35 @@ public final class BatchedInserts<R> {
     /** Queues a row. Bounded: if the database falls far behind, the caller slows down rather than memory growing. */
     public void add(R row) throws InterruptedException {
         pending.put(row);
+        added.incrementAndGet();
+    }
+
+    /**
+     * Waits until every row queued before this call is written (or given up), at most {@code timeout}:
+     * an erasure deletes rows only once the ones on their way to the database have arrived. True when
+     * they have. Rows are written in the order they were queued, so counting them is enough.
+     */
+    public boolean awaitWritten(java.time.Duration timeout) throws InterruptedException {
+        long target = added.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (settledLock) {
+            while (settled < target) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                settledLock.wait(left);
+            }
+        }
+        return true;
+    }
+
+    /** After a batch is written, skipped or lost: it no longer holds up {@link #awaitWritten}. */
+    private void settle(int rows) {
+        synchronized (settledLock) {
+            settled += rows;
+            settledLock.notifyAll();
+        }
     }
 
     /**
@@ -137,6 +170,7 @@ public final class BatchedInserts<R> {
                 LOG.errorf("%s: %d rows not recorded (%s)", what, batch.size(), e.getClass().getName());
                 LOG.debug("writer failure", e);
             } finally {
+                settle(batch.size());
                 batch.clear();
             }
         }

@@ -81,6 +81,11 @@ public class EventLog {
                 courseId == null || courseId.length() > MAX_COURSE_ID ? null : courseId, learner));
     }
 
+    /** Waits until the rows recorded before this call are in the database, at most {@code timeout}; true when they are. */
+    public boolean awaitRecorded(java.time.Duration timeout) throws InterruptedException {
+        return rows.awaitWritten(timeout);
+    }
+
     /** What the log is searched by: the first 64 bits of the id ({@link EventIds#bits}). */
     public static long idKey(String id) {
         return EventIds.bits(id).hi();

@@ -13,6 +13,8 @@ import io.coursewire.channel.DeliveryRequest;
 import io.coursewire.channel.DurableChannel;
 import io.coursewire.channel.RoutedEvent;
 import io.coursewire.channel.TransactionalBatchConsumer;
+import io.coursewire.delivery.ErasedEvents;
+import io.coursewire.erasure.ErasedLearners;
 import io.coursewire.eventlog.EventLog;
 import io.coursewire.targets.Target;
 import io.coursewire.targets.TargetRegistry;
@@ -44,15 +46,20 @@ public class ContentBasedRouter implements TransactionalBatchConsumer.Handler<Co
     private final RecipientResolver recipients;
     private final DurableChannel channel;
     private final TargetRegistry targets;
+    private final ErasedLearners erasedLearners;
+    private final ErasedEvents erasedEvents;
     private TransactionalBatchConsumer<Routed> consumer;
 
     @Inject
-    public ContentBasedRouter(CoursewireConfig config, EventLog eventLog, RecipientResolver recipients, DurableChannel channel, TargetRegistry targets) {
+    public ContentBasedRouter(CoursewireConfig config, EventLog eventLog, RecipientResolver recipients, DurableChannel channel, TargetRegistry targets,
+            ErasedLearners erasedLearners, ErasedEvents erasedEvents) {
         this.config = config;
         this.eventLog = eventLog;
         this.recipients = recipients;
         this.channel = channel;
         this.targets = targets;
+        this.erasedLearners = erasedLearners;
+        this.erasedEvents = erasedEvents;
     }
 
     void start(@Observes StartupEvent started) throws Exception {
@@ -82,6 +89,11 @@ public class ContentBasedRouter implements TransactionalBatchConsumer.Handler<Co
     public Routed route(TransactionalBatchConsumer.Received message, List<DurableChannel.Outgoing> toStore) {
         RoutedEvent event = RoutedEvent.fromHeaders(message.properties(), message.body());
         long accepted = message.properties().get(Channels.ACCEPTED_AT) instanceof Number n ? n.longValue() : System.currentTimeMillis();
+        if (erasedLearners.erased(event, accepted)) {
+            // Its learner was erased while the event was in hand here: it leaves the channel, delivered to nobody, not logged.
+            erasedEvents.add(List.of(event.id()));
+            return new Routed(event, accepted);
+        }
         for (Target target : recipients.targetsFor(event)) {
             toStore.add(new DeliveryRequest(event.id(), accepted, target.name(), 1, DeliveryRequest.ROUTED, accepted, event.json()).toMessage(0));
         }
@@ -92,6 +104,11 @@ public class ContentBasedRouter implements TransactionalBatchConsumer.Handler<Co
     public void committed(List<Routed> batch) throws InterruptedException {
         for (Routed r : batch) {
             RoutedEvent e = r.event();
+            if (erasedEvents.contains(e.id()) || erasedLearners.erased(e, r.acceptedAt())) {
+                // Erased between its routing and now: its deliveries, if any, are dropped when taken (ErasedEvents).
+                erasedEvents.add(List.of(e.id()));
+                continue;
+            }
             eventLog.record(e.id(), e.vendor(), e.type(), e.time(), e.courseId(), e.learner(), r.acceptedAt(), e.json());
         }
     }

@@ -66,6 +66,22 @@ class BatchedInsertsTest {
     }
 
     @Test
+    void awaitingTheWriterReturnsOnceEveryRowQueuedBeforeIsInTheDatabase() throws Exception {
+        JdbcDataSource db = new JdbcDataSource();
+        db.setURL("jdbc:h2:mem:batched-await;DB_CLOSE_DELAY=-1");
+        createTable(db);
+        BatchedInserts<Row> writer = new BatchedInserts<>(db, "test-records", INSERT, BatchedInsertsTest::bind, r -> "row " + r.n(), 10_000);
+        assertThat(writer.awaitWritten(Duration.ofSeconds(1))).as("nothing queued").isTrue();
+
+        for (int n = 0; n < 1200; n++) {
+            writer.add(new Row(n, n == 700 ? TOO_LONG : "ok")); // a refused row is settled too, not waited for
+        }
+        assertThat(writer.awaitWritten(Duration.ofSeconds(10))).isTrue();
+        assertThat(count(db, "SELECT COUNT(*) FROM record")).isEqualTo(1199);
+        writer.close();
+    }
+
+    @Test
     void aRowTooLongForItsColumnCostsOnlyItselfNotTheRestOfItsBatch() throws Exception {
         JdbcDataSource db = new JdbcDataSource();
         db.setURL("jdbc:h2:mem:batched-permanent;DB_CLOSE_DELAY=-1");
