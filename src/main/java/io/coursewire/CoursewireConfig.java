@@ -43,6 +43,30 @@ public interface CoursewireConfig {
 
     Console console();
 
+    Retention retention();
+
+    /**
+     * Data lifecycle (PRODUCT.md §10): how long records are kept, and how the background purge
+     * ({@code io.coursewire.lifecycle.RetentionPurge}) removes the older ones.
+     */
+    interface Retention {
+        /** Event records and delivery attempts older than this are removed (replayed dead letters too, this long after their replay). */
+        @WithDefault("30d")
+        Duration events();
+
+        /** Dead letters are kept until replayed or deleted, and at most this long. */
+        @WithDefault("90d")
+        Duration deadLetters();
+
+        /** How often the purge runs. */
+        @WithDefault("1m")
+        Duration interval();
+
+        /** Rows per delete, each its own short transaction. */
+        @WithDefault("1000")
+        int batchSize();
+    }
+
     interface Broker {
         /** Start an in-process Artemis broker; false when {@link #url()} points at an external one. */
         @WithDefault("true")

@@ -23,7 +23,7 @@ import io.coursewire.eventlog.DurableCommit;
 import io.coursewire.eventlog.EventLog;
 import io.coursewire.eventlog.Migrated;
 
-/** The reads (and the one update) behind the admin API, in portable SQL for H2 and PostgreSQL. */
+/** The reads (and the few changes) behind the admin API, in portable SQL for H2 and PostgreSQL. */
 @Singleton
 public class AdminQueries {
 
@@ -115,6 +115,21 @@ public class AdminQueries {
             DurableCommit.flush(c);
         }
         return now.toInstant().toString();
+    }
+
+    /**
+     * Deletes a dead letter; false when there is none with this id. On disk when this returns: a deletion
+     * is often for personal data, and must not come back after a crash.
+     */
+    public boolean deleteDeadLetter(long id) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM dead_letter WHERE id = ?")) {
+            ps.setLong(1, id);
+            boolean deleted = ps.executeUpdate() > 0;
+            if (deleted) {
+                DurableCommit.flush(c);
+            }
+            return deleted;
+        }
     }
 
     /** The event from the event log, or else from a dead letter that carries it. */

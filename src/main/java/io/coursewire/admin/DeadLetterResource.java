@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,7 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.coursewire.problem.ProblemException;
 import io.coursewire.targets.TargetRegistry;
 
-/** The Dead Letter Channel's store, as operators see it: what failed, why, and a way to send it again. */
+/** The Dead Letter Channel's store, as operators see it: what failed, why, a way to send it again, and to delete it. */
 @Path("/v1/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Dead letters")
@@ -68,6 +69,19 @@ public class DeadLetterResource {
     }
 
 
+    @DELETE
+    @Path("/{id}")
+    @Operation(operationId = "deleteDeadLetter", summary = "Delete a dead letter (its event and error with it); a replayed one too")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "401", description = "No or a wrong admin token")
+    @APIResponse(responseCode = "404", description = "No dead letter with this id")
+    public Response delete(@PathParam("id") String id) throws Exception {
+        if (!queries.deleteDeadLetter(key(id))) {
+            throw unknown(id);
+        }
+        return Response.noContent().build();
+    }
+
     @POST
     @Path("/{id}/replay")
     @Operation(operationId = "replayDeadLetter", summary = "Send a dead letter to its target again, as a fresh delivery (attempts start again)")
@@ -76,14 +90,8 @@ public class DeadLetterResource {
     @APIResponse(responseCode = "404", description = "No dead letter with this id")
     @APIResponse(responseCode = "409", description = "Its target is no longer configured")
     public Response replay(@PathParam("id") String id) throws Exception {
-        long key;
-        try {
-            key = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw Problems.notFound("unknown-dead-letter", "no dead letter " + id);
-        }
-        AdminQueries.StoredDeadLetter stored = queries.deadLetter(key)
-                .orElseThrow(() -> Problems.notFound("unknown-dead-letter", "no dead letter " + id));
+        long key = key(id);
+        AdminQueries.StoredDeadLetter stored = queries.deadLetter(key).orElseThrow(() -> unknown(id));
         AdminQueries.DeadLetter dead = stored.deadLetter();
         if (targets.byName(dead.target()).isEmpty() && subscriptions.target(dead.target()).isEmpty()) {
             throw new ProblemException(409, "target-gone", "Conflict", "target '" + dead.target() + "' is no longer configured",
@@ -92,5 +100,18 @@ public class DeadLetterResource {
         replays.send(dead.eventId(), stored.eventAcceptedAt(), dead.target(), stored.payload().getBytes(StandardCharsets.UTF_8));
         queries.markReplayed(key);
         return Response.accepted(new Replayed(dead.id(), dead.eventId(), dead.target(), true)).build();
+    }
+
+    /** A dead letter's id; anything but a number names none. */
+    private static long key(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw unknown(id);
+        }
+    }
+
+    private static ProblemException unknown(String id) {
+        return Problems.notFound("unknown-dead-letter", "no dead letter " + id);
     }
 }

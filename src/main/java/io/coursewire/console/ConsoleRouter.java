@@ -19,8 +19,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * Mounts {@code /console} on the Vert.x router (every JAX-RS resource lives under {@code /api}), and
  * guards it: the sign-in, the session gate, the Origin and CSRF checks. The pages themselves are
- * {@link EventPages} (events, one event, its replay), {@link DeadLetterPages} (dead letters and their
- * replay), {@link TargetPages} (the targets in force, a targets file checked), {@link SubscriptionPages}
+ * {@link EventPages} (events, one event, its replay), {@link DeadLetterPages} (dead letters, their
+ * replay and deletion), {@link TargetPages} (the targets in force, a targets file checked), {@link SubscriptionPages}
  * (REST Hook subscriptions: listed, created, deleted) and {@link LivePages}; whatever reads the database
  * runs on a worker, never on the event loop. The Live page is drawn from memory, on the event loop; its
  * charts fragment ({@code /console/live/charts}) sits behind the same session gate, and its script
@@ -80,6 +80,7 @@ public class ConsoleRouter {
         router.post("/console/dead-letters/replay-all").blockingHandler(deadLetters::replayAll, false);
         router.post("/console/dead-letters/replay-all/confirm").blockingHandler(deadLetters::replayAllConfirmed, false);
         router.post("/console/dead-letters/:id/replay").blockingHandler(deadLetters::replay, false);
+        router.post("/console/dead-letters/:id/delete").blockingHandler(deadLetters::delete, false);
         router.get("/console/targets").blockingHandler(targets::show, false);
         router.post("/console/targets/validate").blockingHandler(targets::validate, false);
         router.get("/console/live").handler(live::page);

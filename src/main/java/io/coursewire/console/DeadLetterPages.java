@@ -18,9 +18,10 @@ import io.quarkus.qute.TemplateData;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The dead letters and their replay, one or every one of a target. They show and do only what the
+ * The dead letters, their replay (one or every one of a target) and their deletion. They show and do only what the
  * admin API does, through its own methods: {@link DeadLetterResource#list} for the listing (and the
- * count of a target's), {@link DeadLetterResource#replay} for each replay. Run on worker threads.
+ * count of a target's), {@link DeadLetterResource#replay} for each replay, {@link DeadLetterResource#delete}
+ * for a deletion. Run on worker threads.
  */
 @Singleton
 public class DeadLetterPages {
@@ -99,6 +100,21 @@ public class DeadLetterPages {
                         + ": a fresh delivery, its attempts start again.");
             } catch (ProblemException e) {
                 session.notice("Dead letter " + id + " not replayed: " + e.getMessage());
+            }
+            ConsoleRouter.redirect(ctx, back(ctx));
+        });
+    }
+
+    /** One dead letter deleted as {@code DELETE /api/v1/dead-letters/{id}} does; a 404 is a notice. */
+    void delete(RoutingContext ctx) {
+        pages.guarded(ctx, () -> {
+            String id = ctx.pathParam("id");
+            ConsoleSessions.Session session = ctx.get(ConsoleRouter.SESSION);
+            try {
+                deadLetters.delete(id);
+                session.notice("Dead letter " + id + " deleted.");
+            } catch (ProblemException e) {
+                session.notice("Dead letter " + id + " not deleted: " + e.getMessage());
             }
             ConsoleRouter.redirect(ctx, back(ctx));
         });

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.coursewire.lifecycle.StoreSizes;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
@@ -13,13 +14,16 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The Live page and its charts fragment, which live.js fetches again every sample interval. Drawn
- * from {@link FlowSampler}'s ring only, in memory: fast enough for the event loop, no database.
+ * from {@link FlowSampler}'s ring and {@link StoreSizes}' last sample only, in memory: fast enough for
+ * the event loop, no database.
  */
 @Singleton
 public class LivePages {
 
     @Inject
     FlowSampler sampler;
+    @Inject
+    StoreSizes stores;
     @Inject
     @Location("console/live.html")
     Template page;
@@ -39,6 +43,7 @@ public class LivePages {
     private TemplateInstance charts(Template template) {
         List<FlowWindow> windows = sampler.windows();
         return template.data("groups", LiveCharts.of(windows, FlowSampler.CAPACITY, sampler.interval()))
+                .data("storage", StorageFacts.of(stores.last(), stores.eventsRetention(), stores.deadLettersRetention()))
                 .data("sampledAt", windows.isEmpty() ? null : windows.get(windows.size() - 1).at().truncatedTo(ChronoUnit.MILLIS).toString());
     }
 }

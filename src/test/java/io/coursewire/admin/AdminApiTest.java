@@ -33,6 +33,7 @@ class AdminApiTest {
     void replaysAre401WithoutTheTokenToo() {
         given().post("/api/v1/dead-letters/1/replay").then().statusCode(401);
         given().post("/api/v1/events/evt_x/replay").then().statusCode(401);
+        given().delete("/api/v1/dead-letters/1").then().statusCode(401).contentType("application/problem+json");
     }
 
     @Test
@@ -50,6 +51,9 @@ class AdminApiTest {
         admin().post("/api/v1/dead-letters/999999999/replay").then().statusCode(404)
                 .contentType("application/problem+json").body("detail", containsString("no dead letter"));
         admin().post("/api/v1/dead-letters/not-a-number/replay").then().statusCode(404);
+        admin().delete("/api/v1/dead-letters/999999999").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("no dead letter"));
+        admin().delete("/api/v1/dead-letters/not-a-number").then().statusCode(404);
     }
 
     @Test
@@ -57,6 +61,7 @@ class AdminApiTest {
         given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body("paths", hasKey("/api/v1/dead-letters"))
                 .body("paths", hasKey("/api/v1/dead-letters/{id}/replay"))
+                .body("paths.'/api/v1/dead-letters/{id}'", hasKey("delete"))
                 .body("paths", hasKey("/api/v1/events"))
                 .body("paths", hasKey("/api/v1/events/{id}"))
                 .body("paths", hasKey("/api/v1/events/{id}/replay"));

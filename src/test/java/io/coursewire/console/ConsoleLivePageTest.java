@@ -80,6 +80,22 @@ class ConsoleLivePageTest {
         assertThat(charts.substring(charts.indexOf("id=\"queues\""))).as("a chart per queue").contains("<figure class=\"chart\" id=\"chart-queue-");
     }
 
+    /** The Storage section: each store's size and its oldest record's age, with the retention that bounds it, from memory. */
+    @Test
+    void theStorageSectionShowsEachStoreAndItsOldestRecord() {
+        Webhooks.post("tagmango", Fixtures.tagmangoCompletion("live-" + UUID.randomUUID() + "@example.com")).then().statusCode(202);
+        String session = ConsoleSecurityTest.signIn();
+        String charts = await().atMost(Duration.ofSeconds(20)).until(
+                () -> given().cookie(ConsoleRouter.COOKIE, session).get("/console/live/charts").then().statusCode(200).extract().asString(),
+                html -> html.contains("<h2 id=\"storage-heading\">Storage</h2>") && !html.contains("<td class=\"num\">—</td>"));
+        assertThat(charts)
+                .containsPattern("<tr id=\"store-database\"><th scope=\"row\">Database</th><td class=\"num\">[0-9.]+ (KiB|MiB|GiB)</td>")
+                .containsPattern("<tr id=\"store-journal\"><th scope=\"row\">Broker journal</th><td class=\"num\">[0-9.]+ (KiB|MiB|GiB)</td>")
+                .containsPattern("<tr id=\"oldest-event\"><th scope=\"row\">Oldest event record</th><td class=\"num\">[0-9]+ (s|min)")
+                .contains("<td class=\"hint\">kept 30 d</td>")
+                .contains("kept until replayed or deleted, at most 90 d");
+    }
+
     /** What the sampler relies on: the timers' bucket counts are cumulative (each holds every value at or below its bound). */
     @Test
     void theLatencyHistogramsAreCumulative() {
