@@ -68,7 +68,6 @@ public class DeadLetterResource {
         return list(target, include, limit, null);
     }
 
-
     @DELETE
     @Path("/{id}")
     @Operation(operationId = "deleteDeadLetter", summary = "Delete a dead letter (its event and error with it); a replayed one too")
