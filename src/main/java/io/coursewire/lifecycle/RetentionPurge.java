@@ -51,6 +51,10 @@ import io.quarkus.runtime.StartupEvent;
  * <p>The broker is never touched: a pending delivery or a waiting retry carries its own copy of the
  * event, and is delivered (and its attempts recorded) whether or not the event's record is still
  * there. The Idempotent Receiver's window and the broker's duplicate-id cache are not touched either.
+ *
+ * <p>Instances sharing a database (the cluster profile) take turns through a {@link Lease}: one
+ * purges, renewing the lease each run and before each table; the others skip their runs until it
+ * expires (three intervals without a renewal) or is handed back at a clean stop.
  */
 @Singleton
 public class RetentionPurge {
@@ -59,8 +63,10 @@ public class RetentionPurge {
     /** The least pause between two batches, however fast the last one was. */
     private static final long MIN_PAUSE_MILLIS = 5;
 
-    /** What one run removed. */
-    public record Removed(long events, long attempts, long deadLetters) {
+    /** What one run removed; {@code leased} false: another instance holds the lease, and this run removed nothing. */
+    public record Removed(boolean leased, long events, long attempts, long deadLetters) {
+        static final Removed NOT_LEASED = new Removed(false, 0, 0, 0);
+
         boolean any() {
             return events + attempts + deadLetters > 0;
         }
@@ -77,12 +83,21 @@ public class RetentionPurge {
     /** Resolved on the purge thread: the start does not wait here for the database to open and migrate. */
     private final Provider<DataSource> database;
     private final CoursewireConfig.Retention settings;
+    private final Lease lease;
     private ScheduledExecutorService timer;
+    /** Whether the last run held the lease (only the purge thread reads and writes it). */
+    private boolean leased;
 
     @Inject
     public RetentionPurge(@Migrated Provider<DataSource> database, CoursewireConfig config) {
+        this(database, config.retention(), Lease.thisProcess());
+    }
+
+    /** {@code holder}: this instance's name in the lease. */
+    public RetentionPurge(Provider<DataSource> database, CoursewireConfig.Retention settings, String holder) {
         this.database = database;
-        this.settings = config.retention();
+        this.settings = settings;
+        this.lease = new Lease("retention-purge", holder, settings.interval().multipliedBy(3));
     }
 
     private Connection connection() throws SQLException {
@@ -106,12 +121,33 @@ public class RetentionPurge {
     void stop(@Observes ShutdownEvent stop) {
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                // The purge thread may be between two statements: let it go before handing the lease back.
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+                release();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (SQLException | RuntimeException e) {
+                LOG.debugf("Retention lease not handed back (it expires by itself): %s", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** Hands the lease back: another instance purges from its next run. */
+    public void release() throws SQLException {
+        try (Connection c = connection()) {
+            lease.release(c);
         }
     }
 
     private void runQuietly() {
         try {
             Removed removed = run(Instant.now());
+            if (removed.leased() != leased) {
+                leased = removed.leased();
+                LOG.infof(leased ? "This instance (%s) now runs the retention purge" : "Another instance runs the retention purge, not this one (%s)",
+                        lease.holder());
+            }
             if (removed.any()) {
                 LOG.infof("Retention removed %d event records, %d delivery attempts and %d dead letters", removed.events(),
                         removed.attempts(), removed.deadLetters());
@@ -128,13 +164,28 @@ public class RetentionPurge {
         }
     }
 
-    /** One purge as of {@code now}: what is older than its retention goes. */
+    /** One purge as of {@code now}, if this instance holds the lease: what is older than its retention goes. */
     public Removed run(Instant now) throws SQLException, InterruptedException {
+        long started = System.nanoTime();
+        if (!holdLease(now, started)) {
+            return Removed.NOT_LEASED;
+        }
         Instant eventsCutoff = now.minus(settings.events());
         long events = purge(EVENTS, eventsCutoff);
-        long attempts = purge(ATTEMPTS, eventsCutoff);
-        long dead = purge(DEAD_LETTERS, now.minus(settings.deadLetters())) + purgeReplayed(eventsCutoff);
-        return new Removed(events, attempts, dead);
+        long attempts = holdLease(now, started) ? purge(ATTEMPTS, eventsCutoff) : 0;
+        long dead = holdLease(now, started) ? purge(DEAD_LETTERS, now.minus(settings.deadLetters())) + purgeReplayed(eventsCutoff) : 0;
+        return new Removed(true, events, attempts, dead);
+    }
+
+    /**
+     * Takes or renews the lease as of {@code now} plus the time the run has taken so far. Should another
+     * instance take it in the middle of a table (this one stalled for a whole term), both purge that table
+     * once, which costs only contention.
+     */
+    private boolean holdLease(Instant now, long runStartedNanos) throws SQLException {
+        try (Connection c = connection()) {
+            return lease.acquire(c, now.plusNanos(System.nanoTime() - runStartedNanos));
+        }
     }
 
     /** Deletes the rows of {@code walk} made before {@code cutoff}, a batch at a time, oldest first. */
