@@ -18,7 +18,6 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.coursewire.support.ExternalPostgres;
 
@@ -41,10 +40,7 @@ class SubscriptionLastDeliveryQueryTest {
     @Test
     void eachTargetsNewestAttemptOnPostgreSql(@TempDir Path dir) throws Exception {
         try (ExternalPostgres postgres = ExternalPostgres.start(dir)) {
-            PGSimpleDataSource db = new PGSimpleDataSource();
-            db.setUrl(postgres.jdbcUrl());
-            db.setUser(postgres.username());
-            db.setPassword(postgres.password());
+            DataSource db = postgres.dataSource();
             newestAttemptsAreFound(db);
             // Enough rows, and their statistics, that the planner's choice is the one a real table gets.
             execute(db, "INSERT INTO delivery_attempt (event_id, event_accepted_at, target, attempt, attempted_at, duration_ms, status, outcome)"

@@ -20,7 +20,6 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.coursewire.canonical.LearnerKeys;
 import io.coursewire.channel.DeliveryRequest;
@@ -50,10 +49,7 @@ class ErasureQueriesTest {
     @Test
     void aLearnersRowsAreFoundAndRemovedOnPostgreSql(@TempDir Path dir) throws Exception {
         try (ExternalPostgres postgres = ExternalPostgres.start(dir)) {
-            PGSimpleDataSource db = new PGSimpleDataSource();
-            db.setUrl(postgres.jdbcUrl());
-            db.setUser(postgres.username());
-            db.setPassword(postgres.password());
+            DataSource db = postgres.dataSource();
             erasesOnlyTheLearner(db);
         }
     }

@@ -12,6 +12,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
+import javax.sql.DataSource;
+
+import org.postgresql.ds.PGSimpleDataSource;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -72,6 +76,15 @@ public final class ExternalPostgres implements AutoCloseable {
 
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE;
+    }
+
+    /** A data source for the "coursewire" role on this server (no pool: each connection its own). */
+    public DataSource dataSource() {
+        PGSimpleDataSource db = new PGSimpleDataSource();
+        db.setUrl(jdbcUrl());
+        db.setUser(username());
+        db.setPassword(password());
+        return db;
     }
 
     public int port() {
