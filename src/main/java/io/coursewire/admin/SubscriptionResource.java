@@ -40,6 +40,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coursewire.canonical.CanonicalJson;
 import io.coursewire.delivery.CircuitBreakers;
 import io.coursewire.problem.ProblemException;
+import io.coursewire.targets.CloudEventsMode;
 import io.coursewire.targets.HttpTarget;
 import io.coursewire.targets.HttpTargetKind;
 import io.coursewire.targets.PrivateNetworkGuard;
@@ -50,7 +51,7 @@ import io.coursewire.targets.Subscriptions;
 /**
  * REST Hook subscriptions (§5), the shape Zapnito offers its own subscribers, so that tools such as
  * Zapier subscribe and unsubscribe unchanged. The body is read by hand rather than bound, so that each
- * refusal names its field and a number is not quietly taken for a string; fields besides these four
+ * refusal names its field and a number is not quietly taken for a string; fields besides these five
  * are ignored, since such tools send more. Tokens, secrets and the values in a URL's query are never
  * shown or logged.
  */
@@ -78,15 +79,21 @@ public class SubscriptionResource {
             @Schema(maxLength = MAX_COURSE, description = "Only this course's events (its id)")
             String course,
             @Schema(maxLength = MAX_SECRET, description = "whsec_…: each event is signed per Standard Webhooks")
-            String secret) {
+            String secret,
+            @Schema(enumeration = { "json", "structured", "binary" }, defaultValue = "json",
+                    description = "How each event is carried: json (as REST Hooks and Zapier expect), or the CloudEvents HTTP binding's"
+                            + " structured or binary mode")
+            String cloudevents) {
     }
 
-    public record Created(String id) {
+    /** The new subscription's id, and the CloudEvents mode it was given (json unless asked for). */
+    public record Created(String id, @Schema(enumeration = { "json", "structured", "binary" }) String cloudevents) {
     }
 
     /** A subscription as listed: never its token or secret, only whether it has them. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Listed(String id, String event, String url, String course, boolean signed, boolean authenticated,
+            @Schema(enumeration = { "json", "structured", "binary" }) String cloudevents,
             @JsonProperty("created_at") Instant createdAt,
             @Schema(enumeration = { "closed", "half-open", "open" }) String circuit,
             @JsonProperty("last_delivery") @Schema(description = "The newest delivery attempt to it; absent before the first")
@@ -146,9 +153,10 @@ public class SubscriptionResource {
         hook(event); // an unknown hook is 404 whatever the body
         JsonNode fields = jsonObject(body);
         Subscription subscription = create(event, new NewSubscription(string(fields, "url"), string(fields, "authorization_token"),
-                string(fields, "course"), string(fields, "secret")));
+                string(fields, "course"), string(fields, "secret"), string(fields, "cloudevents")));
         String id = Long.toString(subscription.id());
-        return Response.created(uriInfo.getAbsolutePathBuilder().path(id).build()).entity(new Created(id)).build();
+        return Response.created(uriInfo.getAbsolutePathBuilder().path(id).build())
+                .entity(new Created(id, subscription.cloudevents().label())).build();
     }
 
     /**
@@ -179,11 +187,14 @@ public class SubscriptionResource {
         } catch (IllegalArgumentException e) {
             throw invalid("secret", e.getMessage());
         }
+        CloudEventsMode cloudevents = fields.cloudevents() == null || fields.cloudevents().isEmpty() ? CloudEventsMode.DEFAULT
+                : CloudEventsMode.fromLabel(fields.cloudevents())
+                        .orElseThrow(() -> invalid("cloudevents", "must be " + CloudEventsMode.choices()));
         guard.refusal(uri).ifPresent(why -> {
             throw invalid("url", why + "; subscribers on loopback, link-local or private networks are refused"
                     + " (coursewire.subscriptions.allow-private-networks)");
         });
-        return subscriptions.subscribe(hook, uri, token, course, secret);
+        return subscriptions.subscribe(hook, uri, token, course, secret, cloudevents);
     }
 
     @DELETE
@@ -210,7 +221,7 @@ public class SubscriptionResource {
 
     private Listed listed(Subscription s, AdminQueries.Attempt last) {
         return new Listed(Long.toString(s.id()), s.event().path(), HttpTarget.maskedQuery(s.url()), s.course().orElse(null),
-                s.secret().isPresent(), s.authorizationToken().isPresent(), s.createdAt(), circuits.state(s.targetName()).label(),
+                s.secret().isPresent(), s.authorizationToken().isPresent(), s.cloudevents().label(), s.createdAt(), circuits.state(s.targetName()).label(),
                 last == null ? null : new LastDelivery(Instant.parse(last.at()), last.status(), last.outcome(), last.error()));
     }
 

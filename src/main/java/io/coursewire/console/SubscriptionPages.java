@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 
 import io.coursewire.admin.SubscriptionResource;
 import io.coursewire.problem.ProblemException;
+import io.coursewire.targets.CloudEventsMode;
 import io.coursewire.targets.RestHookEvent;
 import io.coursewire.targets.Subscription;
 import io.quarkus.qute.Location;
@@ -26,10 +27,12 @@ import io.vertx.ext.web.RoutingContext;
 public class SubscriptionPages {
 
     static final String PATH = "/console/subscriptions";
+    /** The form's choices of {@code cloudevents}, the default first. */
+    private static final List<String> MODES = Arrays.stream(CloudEventsMode.values()).map(CloudEventsMode::label).toList();
 
     @TemplateData
-    public record Row(String id, String event, String url, String course, boolean signed, boolean authenticated, String createdAt,
-            String circuit, Last last) {
+    public record Row(String id, String event, String url, String course, boolean signed, boolean authenticated, String cloudevents,
+            String createdAt, String circuit, Last last) {
     }
 
     /** The newest attempt: {@code result} is the HTTP status, or else the error. */
@@ -43,7 +46,7 @@ public class SubscriptionPages {
 
     /** What the form holds again after a refusal: never the token or the secret. */
     @TemplateData
-    public record Entered(String event, String url, String course) {
+    public record Entered(String event, String url, String course, String cloudevents) {
     }
 
     @Inject
@@ -58,7 +61,8 @@ public class SubscriptionPages {
         pages.guarded(ctx, () -> {
             String filter = EventPages.param(ctx, "event");
             try {
-                render(ctx, 200, filter, new Entered(filter.isEmpty() ? RestHookEvent.COURSE_COMPLETED.path() : filter, "", ""), null);
+                render(ctx, 200, filter, new Entered(filter.isEmpty() ? RestHookEvent.COURSE_COMPLETED.path() : filter, "", "",
+                        CloudEventsMode.DEFAULT.label()), null);
             } catch (ProblemException e) {
                 pages.problem(ctx, e);
             }
@@ -69,12 +73,13 @@ public class SubscriptionPages {
     void create(RoutingContext ctx) {
         pages.guarded(ctx, () -> {
             String event = form(ctx, "event");
-            Entered entered = new Entered(event, form(ctx, "url"), form(ctx, "course"));
+            Entered entered = new Entered(event, form(ctx, "url"), form(ctx, "course"), form(ctx, "cloudevents"));
             Subscription created;
             try {
                 // The token and the secret as typed: they are sent or signed with byte for byte.
                 created = resource.create(event, new SubscriptionResource.NewSubscription(entered.url(),
-                        ctx.request().getFormAttribute("authorization_token"), entered.course(), ctx.request().getFormAttribute("secret")));
+                        ctx.request().getFormAttribute("authorization_token"), entered.course(), ctx.request().getFormAttribute("secret"),
+                        entered.cloudevents()));
             } catch (ProblemException e) {
                 render(ctx, e.status(), "", entered, e.getMessage());
                 return;
@@ -111,7 +116,7 @@ public class SubscriptionPages {
         if (sections.isEmpty()) {
             resource.list(filter); // the API's own 404, naming the hooks
         }
-        ConsoleRouter.page(ctx, status, page.data("filter", filter).data("hooks", hooks()).data("sections", sections)
+        ConsoleRouter.page(ctx, status, page.data("filter", filter).data("hooks", hooks()).data("modes", MODES).data("sections", sections)
                 .data("entered", entered).data("error", error));
     }
 
@@ -119,7 +124,7 @@ public class SubscriptionPages {
         SubscriptionResource.LastDelivery d = s.lastDelivery();
         Last last = d == null ? null
                 : new Last(d.at().toString(), d.status() != null ? "HTTP " + d.status() : d.error() == null ? "—" : d.error(), d.outcome());
-        return new Row(s.id(), s.event(), s.url(), s.course() == null ? "—" : s.course(), s.signed(), s.authenticated(),
+        return new Row(s.id(), s.event(), s.url(), s.course() == null ? "—" : s.course(), s.signed(), s.authenticated(), s.cloudevents(),
                 s.createdAt().toString(), s.circuit(), last);
     }
 

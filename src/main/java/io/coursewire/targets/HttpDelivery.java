@@ -35,10 +35,11 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 
 /**
- * POSTs an event to an HTTP target (§6): {@code Content-Type: application/json}, the target's static
- * headers, {@code webhook-id} (the event id, the same on every attempt), {@code webhook-timestamp},
- * and {@code webhook-signature} when the target has a secret, signed with the Standard Webhooks
- * reference implementation.
+ * POSTs an event to an HTTP target (§6): the {@code Content-Type}, {@code ce-*} headers and body of the
+ * target's {@link CloudEventsMode} ({@link CloudEventsBinding}), the target's static headers,
+ * {@code webhook-id} (the event id, the same on every attempt), {@code webhook-timestamp}, and
+ * {@code webhook-signature} when the target has a secret, signed over the body sent with the Standard
+ * Webhooks reference implementation.
  *
  * <p>One Vert.x HTTP client on the service's own event loops, made once: it pools keep-alive
  * connections per host, never follows redirects (a 3xx is a failed attempt), and costs no thread per
@@ -112,15 +113,24 @@ public class HttpDelivery {
         long timeoutMillis = timeoutMillis(target);
         long timestamp = System.currentTimeMillis() / 1000;
         CompletableFuture<Integer> answer = new CompletableFuture<>();
+        CloudEventsBinding.Wire wire;
+        try {
+            wire = CloudEventsBinding.of(target.cloudevents(), delivery.json());
+        } catch (IllegalArgumentException e) {
+            // Never for a canonical event (always a JSON object); retried and dead-lettered like any failure.
+            answer.completeExceptionally(new DeliveryFailedException(null, "not sendable in CloudEvents binary mode: " + e.getMessage(), false));
+            return answer;
+        }
         MultiMap headers = HttpHeaders.headers()
                 .add(HttpHeaders.USER_AGENT, USER_AGENT)
-                .add(HttpHeaders.CONTENT_TYPE, "application/json")
+                .add(HttpHeaders.CONTENT_TYPE, wire.contentType())
                 .add("webhook-id", delivery.id())
                 .add("webhook-timestamp", Long.toString(timestamp));
+        wire.headers().forEach(headers::add);
         target.headers().forEach(headers::add);
         if (target.secret().isPresent()) {
             try {
-                headers.add("webhook-signature", sign(target.secret().get(), delivery, timestamp));
+                headers.add("webhook-signature", sign(target.secret().get(), delivery.id(), wire.body(), timestamp));
             } catch (DeliveryFailedException e) {
                 answer.completeExceptionally(e);
                 return answer;
@@ -147,7 +157,7 @@ public class HttpDelivery {
         }
 
         AtomicBoolean timedOut = new AtomicBoolean();
-        Buffer body = Buffer.buffer(delivery.json());
+        Buffer body = Buffer.buffer(wire.body());
         client.request(options).onComplete(obtained -> {
             if (obtained.failed()) {
                 answer.completeExceptionally(failure(obtained.cause(), false, timeoutMillis));
@@ -194,7 +204,12 @@ public class HttpDelivery {
         return new DeliveryFailedException(null, "I/O error: " + describe(cause), false);
     }
 
-    private String sign(String secret, OutboundEvent delivery, long timestamp) throws DeliveryFailedException {
+    /**
+     * Signs {@code body}, the bytes about to be sent (in binary mode the event's {@code data} alone). The
+     * library takes a String and signs its UTF-8 bytes: the body is JSON written by Jackson, valid UTF-8,
+     * so the round trip gives back the very bytes sent.
+     */
+    private String sign(String secret, String id, byte[] body, long timestamp) throws DeliveryFailedException {
         try {
             Webhook signer = signers.computeIfAbsent(secret, s -> {
                 try {
@@ -203,7 +218,7 @@ public class HttpDelivery {
                     throw new IllegalArgumentException("unusable signing secret", e);
                 }
             });
-            return signer.sign(delivery.id(), timestamp, new String(delivery.json(), StandardCharsets.UTF_8));
+            return signer.sign(id, timestamp, new String(body, StandardCharsets.UTF_8));
         } catch (Exception e) {
             // Never sent unsigned: the attempt fails and the message (not the secret) is recorded.
             throw new DeliveryFailedException(null, "signing failed: " + e.getClass().getSimpleName(), false);

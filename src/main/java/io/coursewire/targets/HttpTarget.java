@@ -9,10 +9,11 @@ import java.util.TreeMap;
 /**
  * POSTs each event, as JSON, to {@code url} with the static {@code headers}, signed per Standard
  * Webhooks when a {@code secret} ({@code whsec_…}) is set. {@code timeout} overrides
- * {@code coursewire.delivery.timeout} for this target.
+ * {@code coursewire.delivery.timeout} for this target. {@code cloudevents} is how the event is carried
+ * ({@link CloudEventsMode}: plain JSON unless the target asks for a CloudEvents content mode).
  */
 public record HttpTarget(String name, Filters filters, URI url, Map<String, String> headers, Optional<String> secret,
-        Optional<Duration> timeout) implements Target {
+        Optional<Duration> timeout, CloudEventsMode cloudevents) implements Target {
 
     @Override
     public String type() {
@@ -34,6 +35,7 @@ public record HttpTarget(String name, Filters filters, URI url, Map<String, Stri
         }
         secret.ifPresent(s -> described.put("secret", MASKED));
         timeout.ifPresent(t -> described.put("timeout", t.toMillis() + "ms"));
+        described.put("cloudevents", cloudevents.label());
         return described;
     }
 

@@ -21,8 +21,8 @@ import com.standardwebhooks.Webhook;
 
 /**
  * {@code type: http}: {@code url} (absolute http or https, no credentials in it), {@code headers}
- * (none of those Coursewire sets itself), {@code secret} (Standard Webhooks {@code whsec_…}) and
- * {@code timeout}.
+ * (none of those Coursewire sets itself), {@code secret} (Standard Webhooks {@code whsec_…}),
+ * {@code timeout} and {@code cloudevents} ({@link CloudEventsMode}: json, structured or binary).
  */
 @Singleton
 public class HttpTargetKind implements TargetKind<HttpTarget> {
@@ -51,12 +51,13 @@ public class HttpTargetKind implements TargetKind<HttpTarget> {
 
     @Override
     public Set<String> keys() {
-        return Set.of("url", "headers", "secret", "timeout");
+        return Set.of("url", "headers", "secret", "timeout", "cloudevents");
     }
 
     @Override
     public HttpTarget read(TargetEntry entry, Target.Filters filters) throws InvalidTargetsException {
-        return new HttpTarget(entry.name(), filters, url(entry), headers(entry), secret(entry), timeout(entry));
+        CloudEventsMode mode = cloudevents(entry);
+        return new HttpTarget(entry.name(), filters, url(entry), headers(entry, mode), secret(entry), timeout(entry), mode);
     }
 
     /** A POST per §6 ({@link HttpDelivery}); anything but a 2xx answer fails the attempt. */
@@ -95,7 +96,16 @@ public class HttpTargetKind implements TargetKind<HttpTarget> {
         return uri;
     }
 
-    private static Map<String, String> headers(TargetEntry entry) throws InvalidTargetsException {
+    private static CloudEventsMode cloudevents(TargetEntry entry) throws InvalidTargetsException {
+        String mode = entry.text("cloudevents", false);
+        if (mode == null) {
+            return CloudEventsMode.DEFAULT;
+        }
+        return CloudEventsMode.fromLabel(mode)
+                .orElseThrow(() -> entry.invalid("'cloudevents' must be " + CloudEventsMode.choices() + " (it is '" + mode + "')"));
+    }
+
+    private static Map<String, String> headers(TargetEntry entry, CloudEventsMode mode) throws InvalidTargetsException {
         Map<String, String> headers = new LinkedHashMap<>();
         JsonNode h = entry.node().get("headers");
         if (h == null || h.isNull()) {
@@ -112,6 +122,10 @@ public class HttpTargetKind implements TargetKind<HttpTarget> {
             }
             if (RESERVED_HEADERS.contains(headerName.toLowerCase(Locale.ROOT))) {
                 throw entry.invalid("header '" + headerName + "' is set by Coursewire and cannot be configured");
+            }
+            // In binary mode a ce-* header is an event attribute: a static one would add to the event or contradict it.
+            if (mode == CloudEventsMode.BINARY && headerName.regionMatches(true, 0, "ce-", 0, 3)) {
+                throw entry.invalid("header '" + headerName + "' is a CloudEvents attribute in binary mode and cannot be configured");
             }
             JsonNode value = header.getValue();
             if (!value.isValueNode() || value.isNull() || value.asText().indexOf('\r') >= 0 || value.asText().indexOf('\n') >= 0) {

@@ -10,10 +10,11 @@ import java.util.Set;
  * A REST Hook subscription (§5): an HTTP subscriber that registered itself for one {@link RestHookEvent},
  * optionally for one course only. To the router and to delivery it is an HTTP target
  * ({@link #asTarget()}) named {@code subscription:<id>}, with every guarantee of §6; its
- * {@code authorization_token} is sent as {@code Authorization: Token token=…}, its {@code secret} signs.
+ * {@code authorization_token} is sent as {@code Authorization: Token token=…}, its {@code secret} signs,
+ * and its {@code cloudevents} mode says how the event is carried.
  */
 public record Subscription(long id, RestHookEvent event, URI url, Optional<String> authorizationToken, Optional<String> course,
-        Optional<String> secret, Instant createdAt) {
+        Optional<String> secret, CloudEventsMode cloudevents, Instant createdAt) {
 
     /** The prefix of a subscription's target name; a colon never appears in a static target's name. */
     public static final String TARGET_PREFIX = "subscription:";
@@ -38,11 +39,11 @@ public record Subscription(long id, RestHookEvent event, URI url, Optional<Strin
         return targetName != null && targetName.startsWith(TARGET_PREFIX);
     }
 
-    /** The HTTP target the router and delivery see: the hook's event types, its course, its token and secret. */
+    /** The HTTP target the router and delivery see: the hook's event types, its course, its token, secret and mode. */
     public HttpTarget asTarget() {
         Target.Filters filters = new Target.Filters(event.types(), Set.of(), course.map(Set::of).orElse(Set.of()), Optional.empty());
         Map<String, String> headers = authorizationToken.map(t -> Map.of("Authorization", "Token token=" + t)).orElse(Map.of());
-        return new HttpTarget(targetName(), filters, url, headers, secret, Optional.empty());
+        return new HttpTarget(targetName(), filters, url, headers, secret, Optional.empty(), cloudevents);
     }
 
     /** Tokens and secrets never printed. */

@@ -68,7 +68,7 @@ public class Subscriptions {
 
     private static final Logger LOG = Logger.getLogger(Subscriptions.class);
 
-    private static final String COLUMNS = "id, event, url, authorization_token, course, secret, created_at";
+    private static final String COLUMNS = "id, event, url, authorization_token, course, secret, created_at, cloudevents";
 
     /** What identifies a set of rows, computed alike from the table and from a snapshot. */
     record Fingerprint(long count, long maxId, long idSum) {
@@ -177,13 +177,14 @@ public class Subscriptions {
      * @throws SubscriptionStoreException when the database did not take it
      */
     public Subscription subscribe(RestHookEvent event, URI url, Optional<String> authorizationToken, Optional<String> course,
-            Optional<String> secret) {
+            Optional<String> secret, CloudEventsMode cloudevents) {
         current(); // the snapshot the new subscription joins exists first
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS); // what the database keeps of it, exactly
         long id;
         try (Connection c = dataSource.getConnection();
                 PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO subscription (event, url, authorization_token, course, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO subscription (event, url, authorization_token, course, secret, created_at, cloudevents)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                         Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, event.path());
             insert.setString(2, url.toString());
@@ -191,6 +192,7 @@ public class Subscriptions {
             insert.setString(4, course.orElse(null));
             insert.setString(5, secret.orElse(null));
             insert.setObject(6, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC));
+            insert.setString(7, cloudevents.label());
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();
@@ -200,7 +202,7 @@ public class Subscriptions {
         } catch (SQLException e) {
             throw storeFailed("storing a subscription", e);
         }
-        Subscription subscription = new Subscription(id, event, url, authorizationToken, course, secret, createdAt);
+        Subscription subscription = new Subscription(id, event, url, authorizationToken, course, secret, cloudevents, createdAt);
         swap(s -> s.with(subscription));
         LOG.infof("Subscribed: %s", subscription);
         return subscription;
@@ -400,15 +402,16 @@ public class Subscriptions {
                 } catch (java.net.URISyntaxException e) {
                     url = null;
                 }
-                if (event.isEmpty() || url == null) {
+                Optional<CloudEventsMode> mode = CloudEventsMode.fromLabel(rs.getString(8));
+                if (event.isEmpty() || url == null || mode.isEmpty()) {
                     unreadable.add(id);
                     if (previous == null || !previous.unreadableIds().contains(id)) {
-                        LOG.warnf("Subscription %d is not one this version can deliver to (hook or URL unknown to it); left out", id);
+                        LOG.warnf("Subscription %d is not one this version can deliver to (hook, URL or cloudevents mode unknown to it); left out", id);
                     }
                     continue;
                 }
                 subscriptions.add(new Subscription(id, event.get(), url, Optional.ofNullable(rs.getString(4)),
-                        Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6)),
+                        Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6)), mode.get(),
                         rs.getObject(7, OffsetDateTime.class).toInstant()));
             }
         }

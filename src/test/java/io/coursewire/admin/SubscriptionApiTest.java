@@ -193,6 +193,26 @@ class SubscriptionApiTest {
     }
 
     @Test
+    void theCloudEventsModeIsJsonUnlessAskedForAndShowsInTheAnswerAndTheListing() {
+        Response plain = admin().contentType(ContentType.JSON).body(Map.of("url", subscriber("plain"))).post(path("course_completed"));
+        plain.then().statusCode(201).body("cloudevents", equalTo("json"));
+        Response binary = admin().contentType(ContentType.JSON).body(Map.of("url", subscriber("binary"), "cloudevents", "binary"))
+                .post(path("course_completed"));
+        binary.then().statusCode(201).body("cloudevents", equalTo("binary"));
+        String structured = subscribe("course_completed", Map.of("url", subscriber("structured"), "cloudevents", "structured"));
+        String blank = subscribe("course_completed", Map.of("url", subscriber("blank"), "cloudevents", ""));
+
+        assertThat(listedOurs("course_completed")).extracting(s -> s.get("id"), s -> s.get("cloudevents")).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(plain.path("id"), "json"), org.assertj.core.groups.Tuple.tuple(binary.path("id"), "binary"),
+                org.assertj.core.groups.Tuple.tuple(structured, "structured"), org.assertj.core.groups.Tuple.tuple(blank, "json"));
+        // What deliveries see, and what survives a restart: the stored mode.
+        assertThat(subscriptions.target(Subscription.TARGET_PREFIX + binary.path("id"))).get()
+                .extracting(HttpTarget::cloudevents).isEqualTo(io.coursewire.targets.CloudEventsMode.BINARY);
+        assertThat(subscriptions.all()).filteredOn(s -> s.url().getPath().contains(marker)).extracting(s -> s.cloudevents().label())
+                .containsExactly("json", "binary", "structured", "json");
+    }
+
+    @Test
     void anUnknownHookIs404() {
         admin().get(path("course_started")).then().statusCode(404).contentType("application/problem+json");
         admin().contentType(ContentType.JSON).body(Map.of("url", subscriber("x"))).post(path("course_started")).then().statusCode(404)
@@ -218,6 +238,9 @@ class SubscriptionApiTest {
             "secret not base64    | {\"url\": \"https://203.0.113.7/h\", \"secret\": \"whsec_%%%not-base64\"} | secret: after whsec_ must be base64",
             "secret too short     | {\"url\": \"https://203.0.113.7/h\", \"secret\": \"whsec_c2hvcnQ=\"} | secret: must encode 24 to 64 bytes",
             "secret not a string  | {\"url\": \"https://203.0.113.7/h\", \"secret\": true}          | secret: must be a string",
+            "cloudevents unknown  | {\"url\": \"https://203.0.113.7/h\", \"cloudevents\": \"cbor\"}  | cloudevents: must be json, structured or binary",
+            "cloudevents in caps  | {\"url\": \"https://203.0.113.7/h\", \"cloudevents\": \"BINARY\"} | cloudevents: must be json, structured or binary",
+            "cloudevents a number | {\"url\": \"https://203.0.113.7/h\", \"cloudevents\": 1}       | cloudevents: must be a string",
             "an array             | [{\"url\": \"https://203.0.113.7/h\"}]                        | the body must be a JSON object",
             "not JSON             | url=https://203.0.113.7/h                                     | the body must be a JSON object",
             "truncated JSON       | {\"url\": \"https://203.0.113.7/h\"                           | the body must be a JSON object",
@@ -317,7 +340,8 @@ class SubscriptionApiTest {
         }
         String listedId = Long.toString(id);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(listedOurs("course_enrolled"))
-                .anySatisfy(s -> assertThat(s).containsEntry("id", listedId).containsEntry("signed", true)));
+                .anySatisfy(s -> assertThat(s).containsEntry("id", listedId).containsEntry("signed", true)
+                        .containsEntry("cloudevents", "json"))); // a row written without the column (an older instance): json
         assertThat(subscriptions.target(Subscription.TARGET_PREFIX + id)).as("deliveries find it too").isPresent();
 
         try (Connection c = database.getConnection(); PreparedStatement delete = c.prepareStatement("DELETE FROM subscription WHERE id = ?")) {

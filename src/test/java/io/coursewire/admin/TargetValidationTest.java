@@ -80,6 +80,28 @@ class TargetValidationTest {
     }
 
     @Test
+    void theCloudEventsModeIsShownJsonByDefaultAndAnUnknownOneIs422NamingTheKey() {
+        AdminApiTest.admin().contentType("application/yaml")
+                .body(yaml("targets:\n  - {name: plain, type: http, url: 'https://crm.example.com/a'}\n"
+                        + "  - {name: ce, type: http, url: 'https://crm.example.com/b', cloudevents: binary}\n"))
+                .post("/api/v1/targets/validate").then().statusCode(200)
+                .body("targets[0].cloudevents", equalTo("json"))
+                .body("targets[1].cloudevents", equalTo("binary"));
+        AdminApiTest.admin().contentType("application/yaml")
+                .body(yaml("targets:\n  - {name: crm, type: http, url: 'https://crm.example.com/a', cloudevents: cbor}\n"))
+                .post("/api/v1/targets/validate").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", containsString("targets[0] (crm)"))
+                .body("detail", containsString("'cloudevents' must be json, structured or binary"));
+        // In binary mode ce-* headers are the event's attributes: a static one is refused.
+        AdminApiTest.admin().contentType("application/yaml")
+                .body(yaml("targets:\n  - {name: crm, type: http, url: 'https://crm.example.com/a', cloudevents: binary,"
+                        + " headers: {ce-subject: x}}\n"))
+                .post("/api/v1/targets/validate").then().statusCode(422)
+                .body("detail", containsString("header 'ce-subject'"));
+    }
+
+    @Test
     void itNeedsTheAdminTokenAndYaml() {
         given().contentType("application/yaml").body(yaml(VALID)).post("/api/v1/targets/validate").then().statusCode(401)
                 .contentType("application/problem+json");

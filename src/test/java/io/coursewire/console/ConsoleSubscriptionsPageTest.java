@@ -113,6 +113,30 @@ class ConsoleSubscriptionsPageTest {
     }
 
     @Test
+    void theFormSubscribesInTheChosenCloudEventsModeAndTheListShowsIt() {
+        String session = ConsoleSecurityTest.signIn();
+        assertThat(page(session, PAGE)).contains("<select id=\"new-cloudevents\" name=\"cloudevents\">")
+                .contains("<option value=\"json\" selected>json</option>").contains("<option value=\"structured\">")
+                .contains("<option value=\"binary\">");
+        String csrf = ConsoleSecurityTest.csrfOf(session, PAGE);
+        String url = "https://203.0.113.9/" + marker + "/binary";
+
+        given().redirects().follow(false).cookie(ConsoleRouter.COOKIE, session).formParam("csrf", csrf).formParam("event", "course_completed")
+                .formParam("url", url).formParam("cloudevents", "binary").post(PAGE).then().statusCode(303);
+        Map<String, Object> created = listed("course_completed").stream().filter(s -> url.equals(s.get("url"))).findFirst().orElseThrow();
+        assertThat(created).containsEntry("cloudevents", "binary");
+        assertThat(row(page(session, PAGE + "?event=course_completed"), (String) created.get("id"))).contains("<td class=\"cloudevents\">binary</td>");
+
+        // Refused for another field: the chosen mode is kept. An unknown mode: the API's words.
+        assertThat(given().cookie(ConsoleRouter.COOKIE, session).formParam("csrf", csrf).formParam("event", "course_completed")
+                .formParam("url", "ftp://x").formParam("cloudevents", "structured").post(PAGE).then().statusCode(400).extract().asString())
+                .contains("<option value=\"structured\" selected>");
+        given().cookie(ConsoleRouter.COOKIE, session).formParam("csrf", csrf).formParam("event", "course_completed")
+                .formParam("url", url + "/2").formParam("cloudevents", "cbor").post(PAGE).then().statusCode(400)
+                .body(containsString("Not subscribed: cloudevents: must be json, structured or binary"));
+    }
+
+    @Test
     void aSubscriptionIsDeletedFromItsRow() {
         String id = subscribe("course_enrolled", Map.of("url", "https://203.0.113.9/" + marker + "/delete-me"));
         String session = ConsoleSecurityTest.signIn();
