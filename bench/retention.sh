@@ -11,6 +11,7 @@
 #   bench/retention.sh                                         # build, then run
 #   SKIP_BUILD=1 EVENTS=200000 bench/retention.sh
 #   SKIP_BUILD=1 EVENTS=1000000 RETENTION=1m INTERVAL=10s CONNECTIONS=32 PORT=18096 FILE_TARGET=1 bench/retention.sh
+#   SKIP_BUILD=1 EVENTS=1000000 RETENTION=off FILE_TARGET=1 bench/retention.sh   # the same load, nothing purged (30-day default): the rates to compare
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,9 +39,9 @@ if [ -n "${FILE_TARGET:-}" ]; then
 else
   printf 'targets: []\n' > "$work/targets.yaml"
 fi
-launch_service "$work/data" "$work/targets.yaml" "$work/service.log" \
-  -Dcoursewire.retention.events="$RETENTION" -Dcoursewire.retention.dead-letters="$RETENTION" \
-  -Dcoursewire.retention.interval="$INTERVAL"
+retention=(-Dcoursewire.retention.events="$RETENTION" -Dcoursewire.retention.dead-letters="$RETENTION" -Dcoursewire.retention.interval="$INTERVAL")
+[ "$RETENTION" = off ] && retention=()
+launch_service "$work/data" "$work/targets.yaml" "$work/service.log" "${retention[@]}"
 await_ready "$work/service.log"
 
 metric() { # <metrics file> <series prefix, e.g. coursewire_store_bytes{store="database"> : the sum of the matching series
@@ -87,7 +88,11 @@ ingest_total=$(( n / ($(date +%s) - start) ))
 echo "ingest: $n events in $(( $(date +%s) - start )) s, $ingest_total/s on average" >&2
 
 # Quiet: the last events age out and are purged; the sizes are read again after RETENTION and two intervals.
+if [ "$RETENTION" = off ]; then
+  settle=10
+else
 settle=$(( $(awk -v d="$RETENTION" 'BEGIN {n = d + 0; u = substr(d, length(d)); print (u == "m" ? n * 60 : (u == "h" ? n * 3600 : n))}') + 2 * $(awk -v d="$INTERVAL" 'BEGIN {n = d + 0; u = substr(d, length(d)); print (u == "m" ? n * 60 : n)}') + 10 ))
+fi
 echo "no traffic for ${settle}s: the rest ages out..." >&2
 sleep "$settle"
 read -r n db journal oldest delivered < <(sample)
