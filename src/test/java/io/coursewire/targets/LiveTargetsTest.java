@@ -73,7 +73,10 @@ class LiveTargetsTest {
                 io.coursewire.support.FreshDataDirectory.delete(ROOT);
             }
             write(FILE, "targets:\n  - {name: archive, type: file, directory: " + ROOT.resolve("archive") + "}\n");
-            return Map.of("coursewire.targets.file", FILE.toString(),
+            // A data directory of its own: the pending counts asserted below are a queue's depth, and a
+            // test class before this one may have left deliveries to a target of the same name in the shared one.
+            return Map.of("coursewire.data-dir", ROOT.resolve("data").toString(),
+                    "coursewire.targets.file", FILE.toString(),
                     "coursewire.targets.reload-interval", "200ms",
                     "coursewire.delivery.retry.initial-delay", "100ms",
                     "coursewire.delivery.retry.max-delay", "200ms",
