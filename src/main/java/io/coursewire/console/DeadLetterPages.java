@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import io.coursewire.admin.AdminQueries;
 import io.coursewire.admin.DeadLetterResource;
@@ -23,7 +23,7 @@ import io.vertx.ext.web.RoutingContext;
  * count of a target's), {@link DeadLetterResource#replay} for each replay, {@link DeadLetterResource#delete}
  * for a deletion. Run on worker threads.
  */
-@Singleton
+@ApplicationScoped
 public class DeadLetterPages {
 
     /** The API's list limit: a replay of a whole target replays at most this many at once. */

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
@@ -30,7 +30,7 @@ import io.vertx.ext.web.RoutingContext;
  * does, through its own methods: {@link EventResource#list} for the list, {@link EventResource#get} for
  * an event and {@link EventResource#replayTo} for its replay. Run on worker threads (they read the database).
  */
-@Singleton
+@ApplicationScoped
 public class EventPages {
 
     static final int PAGE_SIZE = 50;

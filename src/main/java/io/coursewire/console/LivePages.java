@@ -4,7 +4,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import io.coursewire.lifecycle.StoreSizes;
 import io.quarkus.qute.Location;
@@ -17,7 +17,7 @@ import io.vertx.ext.web.RoutingContext;
  * from {@link FlowSampler}'s ring and {@link StoreSizes}' last sample only, in memory: fast enough for
  * the event loop, no database.
  */
-@Singleton
+@ApplicationScoped
 public class LivePages {
 
     @Inject

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import io.coursewire.admin.SubscriptionResource;
 import io.coursewire.problem.ProblemException;
@@ -23,7 +23,7 @@ import io.vertx.ext.web.RoutingContext;
  * query values masked, tokens and secrets never given), {@link SubscriptionResource#create} (the same
  * checks as {@code POST}) and {@link SubscriptionResource#unsubscribe}. Run on worker threads.
  */
-@Singleton
+@ApplicationScoped
 public class SubscriptionPages {
 
     static final String PATH = "/console/subscriptions";

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import io.coursewire.admin.TargetResource;
 import io.coursewire.canonical.CanonicalJson;
@@ -21,7 +21,7 @@ import io.vertx.ext.web.RoutingContext;
  * shows, through its own methods: {@link TargetResource#inForce} and {@link TargetResource#validate}
  * (secrets already masked by each target's {@code describe()}). Run on worker threads.
  */
-@Singleton
+@ApplicationScoped
 public class TargetPages {
 
     /** One key of a target's description; a value other than text is shown as JSON. */
