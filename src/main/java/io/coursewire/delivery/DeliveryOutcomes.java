@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.activemq.artemis.api.core.Message;
 import org.jboss.logging.Logger;
@@ -47,7 +47,9 @@ import io.coursewire.targets.DeliveryFailedException;
  * If the broker cannot take it either, this throws and the broker redelivers.</li>
  * </ul>
  */
-@Singleton
+// Application-scoped, so made at its first use: Camel's bootstrap collects DeliveryRoutes on the main
+// thread, and made then it would wait there for the database (io.coursewire.startup.ParallelStart).
+@ApplicationScoped
 public class DeliveryOutcomes {
 
     private static final Logger LOG = Logger.getLogger(DeliveryOutcomes.class);

@@ -27,8 +27,8 @@ import io.vertx.ext.web.Router;
  * place: Quarkus setting up the HTTP router (before any other observer of it) or Camel's bootstrap
  * beginning (before it collects the route builders, which need the broker). Which of the two comes first
  * depends on the build's order of steps, and it has changed between builds: with only the router's event
- * the main thread had created both beans, for Camel, before these threads began. The console's pages are
- * created on their first request for the same reason (they read the database). Nothing else changes:
+ * the main thread had created both beans, for Camel, before these threads began. The console's pages and
+ * the delivery outcomes are created at their first use for the same reason (they need the database). Nothing else changes:
  * both are singletons, so whoever needs one on the main thread waits for its creation here to finish
  * instead of beginning another, and should it have failed here, ArC creates it again there, where the
  * failure stops the start as before.
