@@ -3,8 +3,8 @@ package io.coursewire.console;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.coursewire.lifecycle.StoreSizes;
 import io.quarkus.qute.Location;
