@@ -59,11 +59,6 @@ public record LearnerKeys(Long email, Long learner) {
         return key(learnerIdentity(vendor, learnerId));
     }
 
-    /** One of 64 buckets, the top 6 bits: an index ordered (bucket, seq) takes new rows at 64 ends, not all over. */
-    public static int bucket(long key) {
-        return (int) (key >>> 58);
-    }
-
     /** The audit record's one-way hash of an identifier: SHA-256, hex, of the same text the key is made from. */
     public static String auditHash(String identity) {
         return HexFormat.of().formatHex(digest(identity));

@@ -18,15 +18,14 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.coursewire.canonical.CanonicalJson;
-import io.coursewire.canonical.LearnerKeys;
 import io.coursewire.eventlog.DurableCommit;
 import io.coursewire.eventlog.EventLog;
 import io.coursewire.eventlog.Migrated;
 
 /**
  * A learner's rows in the database, found and removed for an erasure, in portable SQL for H2 and
- * PostgreSQL. Found through the learner keys of V10 (the (bucket, seq, key) indexes of the event log,
- * the key indexes of the dead letters), plus the rows recorded before V10, which have no keys; every
+ * PostgreSQL. Found through the learner keys of V10 (in the event log's arrivals index, V13; the key
+ * indexes of the dead letters), plus the rows recorded before V10, which have no keys; every
  * candidate's own event is read and checked ({@link LearnerIdentity#matches}). What is removed is
  * then the events found, by id: each of their event-log rows (an event may have more than one), their
  * delivery attempts (by acceptance time and id, as V3 indexes them) and their dead letters.
@@ -64,24 +63,20 @@ public class LearnerRecords {
 
     public Found find(LearnerIdentity who) throws SQLException {
         long key = who.key();
-        short bucket = (short) LearnerKeys.bucket(key);
-        boolean byEmail = who.kind() == LearnerIdentity.Kind.EMAIL;
+        String keyColumn = who.kind() == LearnerIdentity.Kind.EMAIL ? "email_key" : "learner_key";
         Set<StoredEvent> events = new LinkedHashSet<>();
         try (Connection c = db.getConnection()) {
             // PostgreSQL streams a result set with a fetch size only inside a transaction.
             c.setAutoCommit(false);
             try {
-                String keyed = byEmail ? "email_bucket = ? AND email_key = ?" : "learner_bucket = ? AND learner_key = ?";
-                collect(c, "SELECT id, accepted_at, payload FROM event_log WHERE " + keyed, who, events, ps -> {
-                    ps.setShort(1, bucket);
-                    ps.setLong(2, key);
-                }, true);
-                collect(c, "SELECT id, accepted_at, payload FROM event_log WHERE email_bucket IS NULL AND learner_bucket IS NULL", who, events,
-                        ps -> { }, true);
-                collect(c, "SELECT event_id, event_accepted_at, payload FROM dead_letter WHERE " + (byEmail ? "email_key" : "learner_key") + " = ?",
-                        who, events, ps -> ps.setLong(1, key), false);
+                List<Long> candidates = new ArrayList<>();
+                collectSeqs(c, KEYED_ROWS.formatted(keyColumn), key, candidates);
+                collectSeqs(c, UNKEYED_ROWS, null, candidates);
+                collectLogged(c, candidates, who, events);
+                collect(c, "SELECT event_id, event_accepted_at, payload FROM dead_letter WHERE " + keyColumn + " = ?",
+                        who, events, ps -> ps.setLong(1, key));
                 collect(c, "SELECT event_id, event_accepted_at, payload FROM dead_letter WHERE email_key IS NULL AND learner_key IS NULL", who,
-                        events, ps -> { }, false);
+                        events, ps -> { });
             } finally {
                 c.rollback();
                 c.setAutoCommit(true);
@@ -90,19 +85,58 @@ public class LearnerRecords {
         return new Found(events);
     }
 
+    /**
+     * The event-log rows with the learner's key, and those without keys (recorded before V10): both
+     * read from the index event_log_arrivals alone (V13), which holds every column they name, so an
+     * erasure scans narrow index entries, never the rows with their canonical bodies.
+     */
+    static final String KEYED_ROWS = "SELECT seq FROM event_log WHERE %s = ?";
+    static final String UNKEYED_ROWS = "SELECT seq FROM event_log WHERE email_key IS NULL AND learner_key IS NULL";
+
+    private static void collectSeqs(Connection c, String sql, Long key, List<Long> into) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (key != null) {
+                ps.setLong(1, key);
+            }
+            ps.setFetchSize(FETCH);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    into.add(rs.getLong(1));
+                }
+            }
+        }
+    }
+
+    /** The candidate rows' own events, each checked: a key shared by another learner finds that learner's rows too. */
+    private static void collectLogged(Connection c, List<Long> seqs, LearnerIdentity who, Set<StoredEvent> into) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, accepted_at, payload FROM event_log WHERE seq = ?")) {
+            for (long seq : seqs) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        JsonNode event = parse(rs.getBytes(3));
+                        if (event != null && who.matches(event)) {
+                            into.add(new StoredEvent(rs.getString(1), rs.getLong(2)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private interface Parameters {
         void set(PreparedStatement ps) throws SQLException;
     }
 
     /** The rows of "SELECT id, accepted at, payload" whose event is the learner's. */
-    private static void collect(Connection c, String sql, LearnerIdentity who, Set<StoredEvent> into, Parameters parameters, boolean bytes)
+    private static void collect(Connection c, String sql, LearnerIdentity who, Set<StoredEvent> into, Parameters parameters)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             parameters.set(ps);
             ps.setFetchSize(FETCH);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    JsonNode event = parse(bytes ? rs.getBytes(3) : rs.getString(3));
+                    JsonNode event = parse(rs.getString(3));
                     if (event != null && who.matches(event)) {
                         into.add(new StoredEvent(rs.getString(1), rs.getLong(2)));
                     }

@@ -34,7 +34,5 @@ class LearnerKeysTest {
         assertThat(keys.learner()).isEqualTo(LearnerKeys.ofLearner("toolzz", "42"));
         assertThat(LearnerKeys.of(CanonicalJson.MAPPER.readTree("{\"data\": {\"vendor\": \"toolzz\", \"learner\": {\"email\": \" \"}}}")))
                 .isEqualTo(LearnerKeys.NONE);
-        assertThat(LearnerKeys.bucket(-1L)).isEqualTo(63);
-        assertThat(LearnerKeys.bucket(0L)).isZero();
     }
 }

@@ -44,7 +44,7 @@ class EventLogTest {
         // narrow index, not the rows with their canonical bodies.
         try (var c = db.getConnection(); var plan = c.createStatement().executeQuery("EXPLAIN " + EventLog.RECENT_IDS)) {
             plan.next();
-            assertThat(plan.getString(1)).contains("EVENT_LOG_RECENT_IDS").doesNotContain("PRIMARY_KEY");
+            assertThat(plan.getString(1)).contains("EVENT_LOG_ARRIVALS").doesNotContain("PRIMARY_KEY");
         }
     }
 
