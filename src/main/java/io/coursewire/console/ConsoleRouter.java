@@ -12,6 +12,7 @@ import io.coursewire.admin.AdminAuthentication;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.vertx.core.http.Cookie;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -59,37 +60,67 @@ public class ConsoleRouter {
     private final byte[] liveScript = resource("/console/live.js");
 
     void mount(@Observes Router router) {
-        router.routeWithRegex("/console(/.*)?").handler(ConsoleRouter::securityHeaders);
-        router.route("/console").handler(ctx -> redirect(ctx, "/console/events"));
-        router.get("/console/console.css").handler(ctx -> ctx.response().putHeader("Content-Type", "text/css; charset=utf-8")
+        Routes routes = new Routes(router);
+        routes.regex("/console(/.*)?").handler(ConsoleRouter::securityHeaders);
+        routes.route("/console").handler(ctx -> redirect(ctx, "/console/events"));
+        routes.get("/console/console.css").handler(ctx -> ctx.response().putHeader("Content-Type", "text/css; charset=utf-8")
                 .putHeader("Cache-Control", "max-age=3600").end(io.vertx.core.buffer.Buffer.buffer(css)));
-        router.get("/console/live.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
+        routes.get("/console/live.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
                 .putHeader("Cache-Control", "max-age=3600").end(io.vertx.core.buffer.Buffer.buffer(liveScript)));
         // Forms only: small bodies, no uploads.
-        router.post("/console/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
-        router.post("/console/*").handler(ConsoleRouter::sameOrigin);
-        router.get(SIGN_IN).handler(ctx -> signInPage(ctx, 200, null));
-        router.post(SIGN_IN).handler(this::signIn);
-        router.route("/console/*").handler(this::requireSession);
-        router.post("/console/*").handler(ConsoleRouter::requireCsrfToken);
-        router.post("/console/sign-out").handler(this::signOut);
-        router.get("/console/events").blockingHandler(pages::events, false);
-        router.get("/console/events/:id").blockingHandler(pages::event, false);
-        router.post("/console/events/:id/replay").blockingHandler(pages::replay, false);
-        router.get("/console/dead-letters").blockingHandler(deadLetters::list, false);
-        router.post("/console/dead-letters/replay-all").blockingHandler(deadLetters::replayAll, false);
-        router.post("/console/dead-letters/replay-all/confirm").blockingHandler(deadLetters::replayAllConfirmed, false);
-        router.post("/console/dead-letters/:id/replay").blockingHandler(deadLetters::replay, false);
-        router.post("/console/dead-letters/:id/delete").blockingHandler(deadLetters::delete, false);
-        router.get("/console/targets").blockingHandler(targets::show, false);
-        router.post("/console/targets/validate").blockingHandler(targets::validate, false);
-        router.get("/console/live").handler(live::page);
-        router.get("/console/live/charts").handler(live::charts);
-        router.get(SubscriptionPages.PATH).blockingHandler(subscriptions::list, false);
-        router.post(SubscriptionPages.PATH).blockingHandler(subscriptions::create, false);
-        router.post(SubscriptionPages.PATH + "/:event/:id/delete").blockingHandler(subscriptions::delete, false);
-        router.route("/console/*").handler(ctx -> page(ctx, 404, message.data("title", "Not found")
+        routes.post("/console/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
+        routes.post("/console/*").handler(ConsoleRouter::sameOrigin);
+        routes.get(SIGN_IN).handler(ctx -> signInPage(ctx, 200, null));
+        routes.post(SIGN_IN).handler(this::signIn);
+        routes.route("/console/*").handler(this::requireSession);
+        routes.post("/console/*").handler(ConsoleRouter::requireCsrfToken);
+        routes.post("/console/sign-out").handler(this::signOut);
+        routes.get("/console/events").blockingHandler(pages::events, false);
+        routes.get("/console/events/:id").blockingHandler(pages::event, false);
+        routes.post("/console/events/:id/replay").blockingHandler(pages::replay, false);
+        routes.get("/console/dead-letters").blockingHandler(deadLetters::list, false);
+        routes.post("/console/dead-letters/replay-all").blockingHandler(deadLetters::replayAll, false);
+        routes.post("/console/dead-letters/replay-all/confirm").blockingHandler(deadLetters::replayAllConfirmed, false);
+        routes.post("/console/dead-letters/:id/replay").blockingHandler(deadLetters::replay, false);
+        routes.post("/console/dead-letters/:id/delete").blockingHandler(deadLetters::delete, false);
+        routes.get("/console/targets").blockingHandler(targets::show, false);
+        routes.post("/console/targets/validate").blockingHandler(targets::validate, false);
+        routes.get("/console/live").handler(live::page);
+        routes.get("/console/live/charts").handler(live::charts);
+        routes.get(SubscriptionPages.PATH).blockingHandler(subscriptions::list, false);
+        routes.post(SubscriptionPages.PATH).blockingHandler(subscriptions::create, false);
+        routes.post(SubscriptionPages.PATH + "/:event/:id/delete").blockingHandler(subscriptions::delete, false);
+        routes.route("/console/*").handler(ctx -> page(ctx, 404, message.data("title", "Not found")
                 .data("message", "The console has no such page.")));
+    }
+
+    /**
+     * The console's routes come after the vendors' ({@link #ORDER}). Vert.x tries a request against each
+     * route in order, and a route with a path parameter or a regular expression is a regex match (a
+     * Matcher, its arrays) for every request that reaches it. The vendor routes are made when Camel
+     * starts, and this observer ran before or after that from one start to the next: when before, every
+     * webhook went through the console's 26 routes, 7 of them regex (4.7% of the bytes allocated at
+     * saturation, bench/README.md).
+     */
+    static final int ORDER = 10_000;
+
+    /** Every route made through it has the console's order; among themselves they keep the order they are made in. */
+    private record Routes(Router router) {
+        Route regex(String regex) {
+            return router.routeWithRegex(regex).order(ORDER);
+        }
+
+        Route route(String path) {
+            return router.route(path).order(ORDER);
+        }
+
+        Route get(String path) {
+            return router.get(path).order(ORDER);
+        }
+
+        Route post(String path) {
+            return router.post(path).order(ORDER);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.coursewire.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +16,8 @@ import io.coursewire.support.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 
 /**
  * Vendor routes run on the event loop: a webhook is accepted even while every worker thread is taken
@@ -26,6 +29,8 @@ class EventLoopWebhooksTest {
 
     @Inject
     Vertx vertx;
+    @Inject
+    Router router;
     @ConfigProperty(name = "quarkus.thread-pool.max-threads")
     int workers;
 
@@ -52,5 +57,29 @@ class EventLoopWebhooksTest {
         } finally {
             release.countDown();
         }
+    }
+
+    /**
+     * Vert.x tries each request against the routes in order; a route with a path parameter or a regular
+     * expression costs a regex match per request that reaches it. Every vendor's route comes before all
+     * of those, however the start-up happened to order Camel and the console.
+     */
+    @Test
+    void vendorRoutesComeBeforeEveryRegexRoute() {
+        List<Route> routes = router.getRoutes();
+        int lastVendor = -1;
+        int firstRegex = Integer.MAX_VALUE;
+        for (int i = 0; i < routes.size(); i++) {
+            Route r = routes.get(i);
+            if (r.getPath() != null && r.getPath().startsWith(InboundEndpoints.PREFIX) && r.getPath().length() > InboundEndpoints.PREFIX.length()) {
+                lastVendor = i;
+            }
+            if (r.isRegexPath()) {
+                firstRegex = Math.min(firstRegex, i);
+            }
+        }
+        assertThat(lastVendor).as("vendor routes on the router").isGreaterThanOrEqualTo(0);
+        assertThat(firstRegex).as("regex routes on the router (the console's)").isLessThan(Integer.MAX_VALUE);
+        assertThat(lastVendor).as("position of the last vendor route against the first regex route").isLessThan(firstRegex);
     }
 }
