@@ -70,8 +70,8 @@ public class LearnerRecords {
             c.setAutoCommit(false);
             try {
                 List<Long> candidates = new ArrayList<>();
-                collectSeqs(c, KEYED_ROWS.formatted(keyColumn), key, candidates);
-                collectSeqs(c, UNKEYED_ROWS, null, candidates);
+                collectSeqs(c, KEYED_ROWS.formatted(keyColumn), ps -> ps.setLong(1, key), candidates);
+                collectSeqs(c, UNKEYED_ROWS, ps -> { }, candidates);
                 collectLogged(c, candidates, who, events);
                 collect(c, "SELECT event_id, event_accepted_at, payload FROM dead_letter WHERE " + keyColumn + " = ?",
                         who, events, ps -> ps.setLong(1, key));
@@ -93,11 +93,9 @@ public class LearnerRecords {
     static final String KEYED_ROWS = "SELECT seq FROM event_log WHERE %s = ?";
     static final String UNKEYED_ROWS = "SELECT seq FROM event_log WHERE email_key IS NULL AND learner_key IS NULL";
 
-    private static void collectSeqs(Connection c, String sql, Long key, List<Long> into) throws SQLException {
+    private static void collectSeqs(Connection c, String sql, Parameters parameters, List<Long> into) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (key != null) {
-                ps.setLong(1, key);
-            }
+            parameters.set(ps);
             ps.setFetchSize(FETCH);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
