@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.coursewire.eventlog.ArrivalIndex;
 import io.coursewire.eventlog.DurableCommit;
 import io.coursewire.eventlog.EventLog;
 import io.coursewire.eventlog.Migrated;
@@ -153,23 +154,12 @@ public class AdminQueries {
 
     /**
      * The event's first row in the log (an event the broker redelivered to the router after a crash
-     * may be logged twice): the candidates from the index alone, then each candidate's row.
+     * may be logged twice): the candidates from the arrival blocks (V14), then each candidate's row.
      */
     private static Optional<StoredEvent> fromEventLog(Connection c, String id) throws SQLException {
-        long key = EventLog.idKey(id);
-        List<Long> candidates = new ArrayList<>(1);
-        try (PreparedStatement ps = c.prepareStatement(EventLog.CANDIDATES)) {
-            ps.setShort(1, (short) EventLog.idBucket(key));
-            ps.setLong(2, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    candidates.add(rs.getLong(1));
-                }
-            }
-        }
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id, accepted_at, vendor, type, event_time, routed_at, payload FROM event_log WHERE seq = ?")) {
-            for (long seq : candidates) {
+            for (long seq : ArrivalIndex.seqsOf(c, id)) {
                 ps.setLong(1, seq);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && id.equals(rs.getString(1))) {
@@ -183,18 +173,19 @@ public class AdminQueries {
         return Optional.empty();
     }
 
+    /** Candidate rows read per query when an id or course filter names them: a bound parameter each. */
+    static final int SEQS_PER_QUERY = 200;
+
     /**
-     * The newest events first, at most {@code limit}. An id filter goes through the id's bucket and
-     * key, as the lookup by id does, so it reads the index rather than the log.
+     * The newest events first, at most {@code limit}. An id or course filter first finds its candidate
+     * rows in the arrival blocks (V14); those are then read newest first, a chunk at a time, with the
+     * other filters, until {@code limit} rows match. Without either, the log is read backwards by seq.
      */
     public List<EventRow> events(EventFilter f, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT seq, id, vendor, type, event_time, payload FROM event_log WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (f.id() != null) {
-            long key = EventLog.idKey(f.id());
-            sql.append(" AND id_bucket = ? AND id_key = ? AND id = ?");
-            args.add((short) EventLog.idBucket(key));
-            args.add(key);
+            sql.append(" AND id = ?");
             args.add(f.id());
         }
         if (f.vendor() != null) {
@@ -221,20 +212,58 @@ public class AdminQueries {
             sql.append(" AND seq < ?");
             args.add(f.beforeSeq());
         }
-        sql.append(" ORDER BY seq DESC");
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        List<EventRow> rows = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            if (f.id() == null && f.course() == null) {
+                sql.append(" ORDER BY seq DESC");
+                read(c, sql.toString(), args, limit, rows);
+                return rows;
+            }
+            long[] candidates = f.id() != null ? ArrivalIndex.seqsOf(c, f.id()) : ArrivalIndex.seqsOfCourse(c, f.course());
+            int end = candidates.length;
+            if (f.beforeSeq() != null) {
+                end = lowerBound(candidates, f.beforeSeq());
+            }
+            while (end > 0 && rows.size() < limit) {
+                int start = Math.max(0, end - SEQS_PER_QUERY);
+                StringBuilder chunk = new StringBuilder(sql).append(" AND seq IN (");
+                List<Object> chunkArgs = new ArrayList<>(args);
+                for (int i = end - 1; i >= start; i--) {
+                    chunk.append(i == end - 1 ? "?" : ", ?");
+                    chunkArgs.add(candidates[i]);
+                }
+                chunk.append(") ORDER BY seq DESC");
+                read(c, chunk.toString(), chunkArgs, limit - rows.size(), rows);
+                end = start;
+            }
+            return rows;
+        }
+    }
+
+    /** The index of the first candidate at or above {@code seq}. */
+    private static int lowerBound(long[] sorted, long seq) {
+        int found = java.util.Arrays.binarySearch(sorted, seq);
+        if (found < 0) {
+            return -found - 1;
+        }
+        while (found > 0 && sorted[found - 1] == seq) {
+            found--;
+        }
+        return found;
+    }
+
+    private static void read(Connection c, String sql, List<Object> args, int limit, List<EventRow> into) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
             ps.setMaxRows(limit);
-            List<EventRow> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new EventRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    into.add(new EventRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             EventLog.fromMicros(rs.getLong(5)).toString(), new String(rs.getBytes(6), StandardCharsets.UTF_8)));
                 }
             }
-            return rows;
         }
     }
 

@@ -6,9 +6,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -18,8 +22,9 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.coursewire.canonical.CanonicalJson;
+import io.coursewire.eventlog.ArrivalBlock;
+import io.coursewire.eventlog.ArrivalIndex;
 import io.coursewire.eventlog.DurableCommit;
-import io.coursewire.eventlog.EventLog;
 import io.coursewire.eventlog.Migrated;
 
 /**
@@ -37,7 +42,12 @@ public class LearnerRecords {
     public record StoredEvent(String id, long acceptedAt) {
     }
 
-    public record Found(Set<StoredEvent> events) {
+    /**
+     * {@code logRows}: the seqs of the events' event-log rows; {@code blocks}: the arrival blocks that
+     * name them (V14); {@code newestBlock}: the highest
+     * block id when they were found, so that the removal also looks at blocks merged since.
+     */
+    public record Found(Set<StoredEvent> events, List<Long> logRows, Set<Long> blocks, long newestBlock) {
 
         public Set<String> eventIds() {
             Set<String> ids = new LinkedHashSet<>();
@@ -63,16 +73,26 @@ public class LearnerRecords {
 
     public Found find(LearnerIdentity who) throws SQLException {
         long key = who.key();
-        String keyColumn = who.kind() == LearnerIdentity.Kind.EMAIL ? "email_key" : "learner_key";
+        boolean byEmail = who.kind() == LearnerIdentity.Kind.EMAIL;
+        String keyColumn = byEmail ? "email_key" : "learner_key";
         Set<StoredEvent> events = new LinkedHashSet<>();
+        Map<Long, Long> blockOfSeq = new HashMap<>();
+        List<Long> logRows = new ArrayList<>();
+        long newestBlock;
         try (Connection c = db.getConnection()) {
             // PostgreSQL streams a result set with a fetch size only inside a transaction.
             c.setAutoCommit(false);
             try {
-                List<Long> candidates = new ArrayList<>();
-                collectSeqs(c, KEYED_ROWS.formatted(keyColumn), ps -> ps.setLong(1, key), candidates);
-                collectSeqs(c, UNKEYED_ROWS, ps -> { }, candidates);
-                collectLogged(c, candidates, who, events);
+                newestBlock = ArrivalIndex.forEachBlock(c, (block, entries) -> {
+                    for (ArrivalBlock.Entry e : entries) {
+                        if (isCandidate(e, byEmail, key)) {
+                            blockOfSeq.put(e.seq(), block);
+                        }
+                    }
+                });
+                List<Long> candidates = new ArrayList<>(blockOfSeq.keySet());
+                java.util.Collections.sort(candidates);
+                collectLogged(c, candidates, who, events, logRows);
                 collect(c, "SELECT event_id, event_accepted_at, payload FROM dead_letter WHERE " + keyColumn + " = ?",
                         who, events, ps -> ps.setLong(1, key));
                 collect(c, "SELECT event_id, event_accepted_at, payload FROM dead_letter WHERE email_key IS NULL AND learner_key IS NULL", who,
@@ -82,31 +102,23 @@ public class LearnerRecords {
                 c.setAutoCommit(true);
             }
         }
-        return new Found(events);
+        Set<Long> blocks = new HashSet<>();
+        logRows.forEach(seq -> blocks.add(blockOfSeq.get(seq)));
+        return new Found(events, logRows, blocks, newestBlock);
     }
 
     /**
-     * The event-log rows with the learner's key, and those without keys (recorded before V10): both
-     * read from the index event_log_arrivals alone (V13), which holds every column they name, so an
-     * erasure scans narrow index entries, never the rows with their canonical bodies.
+     * An event-log row that may be the learner's, by its arrival-block entry (V14): one with the
+     * learner's key, or one with no keys at all (recorded before V10). Its event is then checked.
      */
-    static final String KEYED_ROWS = "SELECT seq FROM event_log WHERE %s = ?";
-    static final String UNKEYED_ROWS = "SELECT seq FROM event_log WHERE email_key IS NULL AND learner_key IS NULL";
-
-    private static void collectSeqs(Connection c, String sql, Parameters parameters, List<Long> into) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            parameters.set(ps);
-            ps.setFetchSize(FETCH);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    into.add(rs.getLong(1));
-                }
-            }
-        }
+    static boolean isCandidate(ArrivalBlock.Entry e, boolean byEmail, long key) {
+        Long own = byEmail ? e.emailKey() : e.learnerKey();
+        return own != null ? own == key : e.emailKey() == null && e.learnerKey() == null;
     }
 
     /** The candidate rows' own events, each checked: a key shared by another learner finds that learner's rows too. */
-    private static void collectLogged(Connection c, List<Long> seqs, LearnerIdentity who, Set<StoredEvent> into) throws SQLException {
+    private static void collectLogged(Connection c, List<Long> seqs, LearnerIdentity who, Set<StoredEvent> into, List<Long> rows)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, accepted_at, payload FROM event_log WHERE seq = ?")) {
             for (long seq : seqs) {
                 ps.setLong(1, seq);
@@ -115,6 +127,7 @@ public class LearnerRecords {
                         JsonNode event = parse(rs.getBytes(3));
                         if (event != null && who.matches(event)) {
                             into.add(new StoredEvent(rs.getString(1), rs.getLong(2)));
+                            rows.add(seq);
                         }
                     }
                 }
@@ -151,7 +164,11 @@ public class LearnerRecords {
         }
     }
 
-    /** Deletes every row of the events found; each batch of events in one transaction. */
+    /**
+     * Deletes every row of the events found, each batch of events in one transaction, then their
+     * entries in the arrival blocks: the blocks that named them when they were found, and any block
+     * merged since (a merge moves entries into a new block).
+     */
     public Removed remove(Found found) throws SQLException {
         List<StoredEvent> events = new ArrayList<>(found.events());
         Set<String> ids = found.eventIds();
@@ -159,7 +176,7 @@ public class LearnerRecords {
         int deadLetters = 0;
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement log = c.prepareStatement("DELETE FROM event_log WHERE id_bucket = ? AND id_key = ? AND id = ?");
+            try (PreparedStatement log = c.prepareStatement("DELETE FROM event_log WHERE seq = ?");
                     PreparedStatement attempt = c.prepareStatement("DELETE FROM delivery_attempt WHERE event_accepted_at = ? AND event_id = ?");
                     PreparedStatement dead = c.prepareStatement("DELETE FROM dead_letter WHERE event_id = ?")) {
                 int inTransaction = 0;
@@ -167,28 +184,28 @@ public class LearnerRecords {
                     attempt.setLong(1, e.acceptedAt());
                     attempt.setString(2, e.id());
                     attempts += attempt.executeUpdate();
-                    inTransaction++;
-                    if (inTransaction == EVENTS_PER_TRANSACTION) {
-                        c.commit();
-                        inTransaction = 0;
-                    }
-                }
-                c.commit();
-                for (String id : ids) {
-                    long key = EventLog.idKey(id);
-                    log.setShort(1, (short) EventLog.idBucket(key));
-                    log.setLong(2, key);
-                    log.setString(3, id);
-                    log.executeUpdate();
-                    dead.setString(1, id);
+                    dead.setString(1, e.id());
                     deadLetters += dead.executeUpdate();
-                    inTransaction++;
-                    if (inTransaction == EVENTS_PER_TRANSACTION) {
+                    if (++inTransaction == EVENTS_PER_TRANSACTION) {
+                        c.commit();
+                        inTransaction = 0;
+                    }
+                }
+                for (long seq : found.logRows()) {
+                    log.setLong(1, seq);
+                    log.executeUpdate();
+                    if (++inTransaction == EVENTS_PER_TRANSACTION) {
                         c.commit();
                         inTransaction = 0;
                     }
                 }
                 c.commit();
+                Set<Long> blocks = new TreeSet<>(found.blocks());
+                blocks.addAll(ArrivalIndex.blocksAfter(c, found.newestBlock()));
+                for (long block : blocks) {
+                    ArrivalIndex.removeEntries(c, block, e -> ids.contains(e.id()));
+                    c.commit(); // one block locked at a time: the event-log writer merges blocks meanwhile
+                }
             } catch (SQLException e) {
                 c.rollback();
                 throw e;

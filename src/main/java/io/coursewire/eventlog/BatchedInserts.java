@@ -41,6 +41,18 @@ public final class BatchedInserts<R> {
         void bind(PreparedStatement statement, R row) throws SQLException;
     }
 
+    /**
+     * What is written beside the rows, in their transaction: the event log's arrival blocks (V14). Told
+     * the key the database generated for each row; returns what to do once the transaction commits
+     * (nothing happens to the writer's state if it rolls back, and the batch is written again).
+     */
+    public interface Companion<R> {
+        /** The generated column whose values {@link #write} receives. */
+        String generatedKey();
+
+        Runnable write(Connection c, List<R> rows, long[] keys) throws SQLException;
+    }
+
     private static final Logger LOG = Logger.getLogger(BatchedInserts.class);
     static final int BATCH = 500;
     /**
@@ -60,6 +72,7 @@ public final class BatchedInserts<R> {
     private final Binder<R> binder;
     private final Function<R, String> label;
     private final String what;
+    private final Companion<R> companion;
     /** Rows waiting for the writer; a full queue blocks whoever adds, which is the backpressure. */
     private final BlockingQueue<R> pending;
     private final Object retryWait = new Object();
@@ -78,7 +91,14 @@ public final class BatchedInserts<R> {
      * @param queued how many rows may wait for the writer, besides the batch it is writing
      */
     public BatchedInserts(DataSource dataSource, String what, String insert, Binder<R> binder, Function<R, String> label, int queued) {
+        this(dataSource, what, insert, binder, label, queued, null);
+    }
+
+    /** @param companion written in each transaction beside its rows (null: none) */
+    public BatchedInserts(DataSource dataSource, String what, String insert, Binder<R> binder, Function<R, String> label, int queued,
+            Companion<R> companion) {
         this.dataSource = dataSource;
+        this.companion = companion;
         this.pending = new ArrayBlockingQueue<>(queued);
         this.what = what;
         this.insert = insert;
@@ -218,14 +238,21 @@ public final class BatchedInserts<R> {
         try {
             try {
                 c.setAutoCommit(false);
-                try (PreparedStatement ps = c.prepareStatement(insert)) {
+                Runnable afterCommit = null;
+                try (PreparedStatement ps = prepare(c)) {
                     for (R row : rows) {
                         binder.bind(ps, row);
                         ps.addBatch();
                     }
                     ps.executeBatch();
+                    if (companion != null) {
+                        afterCommit = companion.write(c, rows, generatedKeys(ps, rows.size()));
+                    }
                 }
                 c.commit();
+                if (afterCommit != null) {
+                    afterCommit.run();
+                }
                 return;
             } catch (SQLException e) {
                 rollbackQuietly(c);
@@ -246,14 +273,23 @@ public final class BatchedInserts<R> {
         int i = 0;
         int refused = 0;
         try {
-            c.setAutoCommit(true);
-            try (PreparedStatement ps = c.prepareStatement(insert)) {
+            // With a companion, each row and its part of the companion commit together.
+            c.setAutoCommit(companion == null);
+            try (PreparedStatement ps = prepare(c)) {
                 for (; i < rows.size(); i++) {
                     R row = rows.get(i);
                     try {
                         binder.bind(ps, row);
                         ps.executeUpdate();
+                        if (companion != null) {
+                            Runnable afterCommit = companion.write(c, List.of(row), generatedKeys(ps, 1));
+                            c.commit();
+                            afterCommit.run();
+                        }
                     } catch (SQLException e) {
+                        if (companion != null) {
+                            rollbackQuietly(c);
+                        }
                         if (SqlFailures.isUniqueViolation(e)) {
                             continue; // recorded before: a redelivered event or attempt
                         }
@@ -262,6 +298,9 @@ public final class BatchedInserts<R> {
                         }
                         refused(++refused, row, SqlFailures.describe(e));
                     } catch (RuntimeException e) {
+                        if (companion != null) {
+                            rollbackQuietly(c);
+                        }
                         refused(++refused, row, e.getClass().getSimpleName());
                     }
                 }
@@ -278,6 +317,24 @@ public final class BatchedInserts<R> {
             LOG.warnf("%s: %d rows of a batch of %d not recorded in all (the first %d are logged above)", what, refused, rows.size(),
                     LOGGED_PER_BATCH);
         }
+    }
+
+    private PreparedStatement prepare(Connection c) throws SQLException {
+        return companion == null ? c.prepareStatement(insert) : c.prepareStatement(insert, new String[] {companion.generatedKey()});
+    }
+
+    private static long[] generatedKeys(PreparedStatement ps, int rows) throws SQLException {
+        long[] keys = new long[rows];
+        int i = 0;
+        try (java.sql.ResultSet rs = ps.getGeneratedKeys()) {
+            while (rs.next() && i < rows) {
+                keys[i++] = rs.getLong(1);
+            }
+        }
+        if (i != rows) {
+            throw new SQLException("the database returned " + i + " generated keys for " + rows + " rows", "HY000");
+        }
+        return keys;
     }
 
     private void refused(int count, R row, String reason) {

@@ -241,7 +241,16 @@ public class RetentionPurge {
         String sql = "DELETE FROM " + walk.table() + " WHERE " + walk.key() + " <= ?";
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, lastKey);
-            return ps.executeUpdate();
+            int removed = ps.executeUpdate();
+            if (walk == EVENTS) {
+                // The arrival blocks (V14) whose rows are all gone; a block that straddles the cutoff stays, naming
+                // rows readers no longer find, until the next run passes its last row.
+                try (PreparedStatement blocks = c.prepareStatement("DELETE FROM event_log_block WHERE last_seq <= ?")) {
+                    blocks.setLong(1, lastKey);
+                    blocks.executeUpdate();
+                }
+            }
+            return removed;
         }
     }
 

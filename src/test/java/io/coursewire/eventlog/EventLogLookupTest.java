@@ -85,14 +85,40 @@ class EventLogLookupTest {
         assertThat(log.recentIds(10)).containsExactly(id, "evt_00000000000000000000000000000043", id);
     }
 
+    /**
+     * V14: a routed event costs the store its row and nothing else, no secondary-index insert; the
+     * lookups read the arrival blocks, about one per 1,024 events once merged.
+     */
     @Test
-    void theLookupReadsItsCandidatesFromTheIndexAlone() throws Exception {
-        JdbcDataSource db = database("lookup-plan");
+    void theLogHasNoSecondaryIndexAndItsBlocksMergeToAboutOnePer1024Events() throws Exception {
+        JdbcDataSource db = database("lookup-blocks");
         try (Connection c = db.getConnection(); Statement s = c.createStatement();
-                ResultSet plan = s.executeQuery("EXPLAIN " + EventLog.CANDIDATES.replaceFirst("\\?", "1").replaceFirst("\\?", "2"))) {
-            plan.next();
-            // Led by the bucket, then seq: an index whose inserts append; the key is compared in the index.
-            assertThat(plan.getString(1)).contains("EVENT_LOG_BY_ID: ID_BUCKET = 1").contains("ID_KEY = CAST(2 AS BIGINT)");
+                ResultSet indexes = s.executeQuery("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'EVENT_LOG'")) {
+            List<String> names = new ArrayList<>();
+            while (indexes.next()) {
+                names.add(indexes.getString(1));
+            }
+            assertThat(names).hasSize(1).allSatisfy(name -> assertThat(name).startsWith("PRIMARY_KEY"));
         }
+        EventLog log = new EventLog(db);
+        for (int i = 0; i < 10_000; i++) {
+            String id = String.format("evt_%032x", i * 7919L);
+            log.record(id, "toolzz", "course.progressed", TIME, "course-" + i % 3, io.coursewire.canonical.LearnerKeys.NONE, i, json(id));
+        }
+        log.flushAndStop();
+
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                ResultSet blocks = s.executeQuery("SELECT COUNT(*), SUM(entries) FROM event_log_block")) {
+            blocks.next();
+            // Merged once a writer's small blocks reach 1,024 entries (the batch that passes the mark goes in
+            // too, up to 500 more); the last few may still be small.
+            assertThat(blocks.getLong(2)).isEqualTo(10_000);
+            assertThat(blocks.getLong(1)).isBetween(10_000L / (ArrivalBlocks.BLOCK_ENTRIES + 500), 10_000L / ArrivalBlocks.BLOCK_ENTRIES + 3);
+            assertThat(ArrivalIndex.seqsOfCourse(c, "course-1")).hasSize(3_333);
+            assertThat(ArrivalIndex.seqsOf(c, String.format("evt_%032x", 4242 * 7919L))).hasSize(1);
+        }
+        assertThat(new AdminQueries(db).event(String.format("evt_%032x", 9999 * 7919L)).orElseThrow().acceptedAt()).isEqualTo(9999);
+        assertThat(log.recentIds(3)).containsExactly(String.format("evt_%032x", 9999 * 7919L), String.format("evt_%032x", 9998 * 7919L),
+                String.format("evt_%032x", 9997 * 7919L));
     }
 }
