@@ -21,11 +21,11 @@ import io.coursewire.canonical.LearnerKeys;
  * database so it survives restarts and operators can inspect it. Plain JDBC with portable SQL: the
  * same statements run on H2 and PostgreSQL.
  *
- * <p>Append-only ({@code event_log}, see {@code db.migration.V4__lean_event_log}): rows and their
- * lookup index are ordered by arrival, the index within each of 64 buckets of the id
- * ({@link #idBucket}), so no insert lands at a random place in a B-tree. Rows carry the canonical JSON
- * as the bytes the broker delivered, with times as epoch numbers: recording an event copies and
- * converts nothing.
+ * <p>Append-only ({@code event_log}, see {@code db.migration.V4__lean_event_log}), with no index but its
+ * arrival order: what readers search by (id, course, learner keys) goes into arrival blocks written in
+ * the same transaction as the rows ({@link ArrivalBlocks}, V14), so an event costs the store one row
+ * and no B-tree insert at a random place. Rows carry the canonical JSON as the bytes the broker
+ * delivered, with times as epoch numbers: recording an event copies and converts nothing.
  *
  * <p>Writes are batched ({@link BatchedInserts}) so the routing stage never waits on the database.
  * The log is a record, not the guarantee: an event is durable in the broker before it is routed, and
@@ -100,16 +100,14 @@ public class EventLog {
         return rows.awaitWritten(timeout);
     }
 
-    /** What the log is searched by: the first 64 bits of the id ({@link EventIds#bits}). */
+    /** The first 64 bits of the id ({@link EventIds#bits}), as the {@code id_key} column holds them. */
     public static long idKey(String id) {
         return EventIds.bits(id).hi();
     }
 
     /**
-     * One of 64 buckets: the top 6 bits of the key. Each bucket's end is a page H2 rewrites at every
-     * store; 1,024 of them (V4) outgrew its page cache, so each insert read pages back, and were a
-     * third of the bytes written per event (bench/README.md). A lookup reads one bucket's run of the
-     * index: about 16,000 entries at 1,000,000 events.
+     * One of 64 buckets: the top 6 bits of the key. The index these led (V4, V5) is gone (V14); the
+     * columns are still written, so an older instance reading them during a rolling upgrade finds them.
      */
     public static int idBucket(long idKey) {
         return (int) (idKey >>> 58);
