@@ -143,6 +143,8 @@ class RetentionTest {
         assertThat(oldestRecordAgeMillis()).as("nothing much older than the retention is left")
                 .isLessThan(EVENTS.toMillis() + 5_000);
         assertThat(flow.accepted.size()).as("events flowed meanwhile").isGreaterThan(3);
+        // The arrival blocks (V14) go with their rows: none is left whose rows are all purged.
+        await().atMost(Duration.ofSeconds(10)).until(() -> blocksOfPurgedRowsOnly() == 0);
     }
 
     private static boolean deliveredTo(String id, List<ServeEvent> served) {
@@ -210,6 +212,14 @@ class RetentionTest {
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return System.currentTimeMillis() - rs.getLong(1);
+        }
+    }
+
+    private long blocksOfPurgedRowsOnly() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM event_log_block WHERE last_seq < (SELECT MIN(seq) FROM event_log)"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
