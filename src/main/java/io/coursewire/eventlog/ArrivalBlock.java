@@ -1,6 +1,5 @@
 package io.coursewire.eventlog;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,7 +44,36 @@ public final class ArrivalBlock {
     /** The print a lookup compares: all 128 bits of the id ({@link EventIds#bits}) folded into 32. */
     public static int print(String id) {
         EventIds.Bits bits = EventIds.bits(id);
-        return 31 * Long.hashCode(bits.hi()) + Long.hashCode(bits.lo());
+        return print(bits.hi(), bits.lo());
+    }
+
+    private static int print(long hi, long lo) {
+        return 31 * Long.hashCode(hi) + Long.hashCode(lo);
+    }
+
+    /** Both encodings of a block, each id's bits worked out once. */
+    public record Encoded(byte[] search, byte[] keys) {
+    }
+
+    /** Entries in seq order. */
+    public static Encoded encode(List<Entry> entries) {
+        int n = entries.size();
+        long[] hi = new long[n];
+        long[] lo = new long[n];
+        boolean[] canonical = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            String id = entries.get(i).id();
+            canonical[i] = isCanonical(id);
+            if (canonical[i]) {
+                hi[i] = Long.parseUnsignedLong(id, ID_PREFIX.length(), ID_PREFIX.length() + 16, 16);
+                lo[i] = Long.parseUnsignedLong(id, ID_PREFIX.length() + 16, ID_PREFIX.length() + 32, 16);
+            } else {
+                EventIds.Bits bits = EventIds.bits(id);
+                hi[i] = bits.hi();
+                lo[i] = bits.lo();
+            }
+        }
+        return new Encoded(search(entries, hi, lo), keys(entries, canonical, hi, lo));
     }
 
     /** Entries in seq order, as both encodings keep them. */
@@ -57,11 +85,15 @@ public final class ArrivalBlock {
 
     /** [n][n prints][first seq, n-1 varint gaps][course dictionary][n varint course indexes, 0 for none]; entries in seq order. */
     public static byte[] search(List<Entry> entries) {
+        return encode(entries).search();
+    }
+
+    private static byte[] search(List<Entry> entries, long[] hi, long[] lo) {
         Out out = new Out(entries.size() * 8 + 64);
         int n = entries.size();
         out.int32(n);
-        for (Entry e : entries) {
-            out.int32(print(e.id()));
+        for (int i = 0; i < n; i++) {
+            out.int32(print(hi[i], lo[i]));
         }
         long previous = 0;
         for (int i = 0; i < n; i++) {
@@ -91,17 +123,20 @@ public final class ArrivalBlock {
 
     /** [n][n ids: 16 bytes for an {@code evt_} id, else its UTF-8][n email keys][n learner keys]; same order as {@link #search}. */
     public static byte[] keys(List<Entry> entries) {
+        return encode(entries).keys();
+    }
+
+    private static byte[] keys(List<Entry> entries, boolean[] canonical, long[] hi, long[] lo) {
         Out out = new Out(entries.size() * 36 + 16);
         out.int32(entries.size());
-        for (Entry e : entries) {
-            if (isCanonical(e.id())) {
-                EventIds.Bits bits = EventIds.bits(e.id());
+        for (int i = 0; i < entries.size(); i++) {
+            if (canonical[i]) {
                 out.int8(CANONICAL_ID);
-                out.int64(bits.hi());
-                out.int64(bits.lo());
+                out.int64(hi[i]);
+                out.int64(lo[i]);
             } else {
                 out.int8(OTHER_ID);
-                out.string(e.id());
+                out.string(entries.get(i).id());
             }
         }
         for (Entry e : entries) {
@@ -254,11 +289,29 @@ public final class ArrivalBlock {
         return in.get() == 0 ? null : in.getLong();
     }
 
-    /** A growable big-endian buffer. */
-    private static final class Out extends ByteArrayOutputStream {
+    /** A growable big-endian buffer (not ByteArrayOutputStream: its every write takes a lock). */
+    private static final class Out {
 
-        Out(int size) {
-            super(size);
+        private byte[] buffer;
+        private int size;
+
+        Out(int capacity) {
+            buffer = new byte[Math.max(16, capacity)];
+        }
+
+        private void write(int b) {
+            if (size == buffer.length) {
+                buffer = Arrays.copyOf(buffer, size * 2);
+            }
+            buffer[size++] = (byte) b;
+        }
+
+        private void write(byte[] bytes, int from, int length) {
+            if (size + length > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(size * 2, size + length));
+            }
+            System.arraycopy(bytes, from, buffer, size, length);
+            size += length;
         }
 
         void int8(int v) {
@@ -305,7 +358,7 @@ public final class ArrivalBlock {
         }
 
         byte[] bytes() {
-            return toByteArray();
+            return Arrays.copyOf(buffer, size);
         }
     }
 }

@@ -67,12 +67,13 @@ public final class ArrivalBlocks {
 
     /** Inserts a block of entries in seq order; returns its id. */
     public static long insert(Connection c, List<ArrivalBlock.Entry> entries) throws SQLException {
+        ArrivalBlock.Encoded encoded = ArrivalBlock.encode(entries);
         long blockId;
         try (PreparedStatement ps = c.prepareStatement(INSERT_BLOCK, new String[] {"block_id"})) {
             ps.setLong(1, entries.get(0).seq());
             ps.setLong(2, entries.get(entries.size() - 1).seq());
             ps.setInt(3, entries.size());
-            ps.setBytes(4, ArrivalBlock.search(entries));
+            ps.setBytes(4, encoded.search());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -81,7 +82,7 @@ public final class ArrivalBlocks {
         }
         try (PreparedStatement ps = c.prepareStatement(INSERT_IDS)) {
             ps.setLong(1, blockId);
-            ps.setBytes(2, ArrivalBlock.keys(entries));
+            ps.setBytes(2, encoded.keys());
             ps.executeUpdate();
         }
         return blockId;

@@ -120,11 +120,12 @@ public final class ArrivalIndex {
         } else {
             try (PreparedStatement block = c.prepareStatement("UPDATE event_log_block SET entries = ?, lookup = ? WHERE block_id = ?");
                     PreparedStatement ids = c.prepareStatement("UPDATE event_log_block_ids SET identities = ? WHERE block_id = ?")) {
+                ArrivalBlock.Encoded encoded = ArrivalBlock.encode(kept);
                 block.setInt(1, kept.size());
-                block.setBytes(2, ArrivalBlock.search(kept));
+                block.setBytes(2, encoded.search());
                 block.setLong(3, blockId);
                 block.executeUpdate();
-                ids.setBytes(1, ArrivalBlock.keys(kept));
+                ids.setBytes(1, encoded.keys());
                 ids.setLong(2, blockId);
                 ids.executeUpdate();
             }
