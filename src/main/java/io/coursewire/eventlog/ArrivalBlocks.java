@@ -42,16 +42,11 @@ public final class ArrivalBlocks {
             };
         }
         List<ArrivalBlock.Entry> merged = new ArrayList<>(fragmentEntries + batch.size());
-        try (PreparedStatement lock = c.prepareStatement("SELECT lookup FROM event_log_block WHERE block_id = ? FOR UPDATE");
-                PreparedStatement ids = c.prepareStatement("SELECT identities FROM event_log_block_ids WHERE block_id = ?");
-                PreparedStatement delete = c.prepareStatement("DELETE FROM event_log_block WHERE block_id = ?")) {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM event_log_block WHERE block_id = ?")) {
             for (long fragment : fragments) {
-                lock.setLong(1, fragment);
-                ids.setLong(1, fragment);
-                try (ResultSet lookup = lock.executeQuery(); ResultSet identities = ids.executeQuery()) {
-                    if (lookup.next() && identities.next()) { // gone: purged by retention, or emptied by erasures
-                        merged.addAll(ArrivalBlock.entries(lookup.getBytes(1), identities.getBytes(1)));
-                    }
+                List<ArrivalBlock.Entry> entries = ArrivalIndex.lockedEntries(c, fragment);
+                if (entries != null) { // null: purged by retention, or emptied by erasures
+                    merged.addAll(entries);
                 }
                 delete.setLong(1, fragment);
                 delete.executeUpdate();

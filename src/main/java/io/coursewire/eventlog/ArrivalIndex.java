@@ -96,17 +96,9 @@ public final class ArrivalIndex {
      * block as a merge does; a block left empty is deleted. Returns the entries removed.
      */
     public static int removeEntries(Connection c, long blockId, Predicate<ArrivalBlock.Entry> erased) throws SQLException {
-        List<ArrivalBlock.Entry> entries;
-        try (PreparedStatement lock = c.prepareStatement("SELECT lookup FROM event_log_block WHERE block_id = ? FOR UPDATE");
-                PreparedStatement ids = c.prepareStatement("SELECT identities FROM event_log_block_ids WHERE block_id = ?")) {
-            lock.setLong(1, blockId);
-            ids.setLong(1, blockId);
-            try (ResultSet lookup = lock.executeQuery(); ResultSet identities = ids.executeQuery()) {
-                if (!lookup.next() || !identities.next()) {
-                    return 0;
-                }
-                entries = ArrivalBlock.entries(lookup.getBytes(1), identities.getBytes(1));
-            }
+        List<ArrivalBlock.Entry> entries = lockedEntries(c, blockId);
+        if (entries == null) {
+            return 0;
         }
         List<ArrivalBlock.Entry> kept = entries.stream().filter(erased.negate()).toList();
         if (kept.size() == entries.size()) {
@@ -131,6 +123,21 @@ public final class ArrivalIndex {
             }
         }
         return entries.size() - kept.size();
+    }
+
+    /**
+     * A block's entries, the block locked until the caller's transaction ends (a merge and an erasure
+     * both rewrite blocks); null when the block is gone (merged, purged, emptied).
+     */
+    static List<ArrivalBlock.Entry> lockedEntries(Connection c, long blockId) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT lookup FROM event_log_block WHERE block_id = ? FOR UPDATE");
+                PreparedStatement ids = c.prepareStatement("SELECT identities FROM event_log_block_ids WHERE block_id = ?")) {
+            lock.setLong(1, blockId);
+            ids.setLong(1, blockId);
+            try (ResultSet lookup = lock.executeQuery(); ResultSet identities = ids.executeQuery()) {
+                return lookup.next() && identities.next() ? ArrivalBlock.entries(lookup.getBytes(1), identities.getBytes(1)) : null;
+            }
+        }
     }
 
     /** The ids of the newest blocks' rows, newest first, at most {@code limit} (the Idempotent Receiver's seed). */
