@@ -559,9 +559,11 @@ public class DeliveryBench {
         AtomicInteger inFlight = new AtomicInteger();
         long deliveredBefore = sink.targets[0].distinct.get();
         ServiceGc gcBefore = ServiceGc.now();
+        HarnessGc harnessGcBefore = HarnessGc.now();
         Cpu cpu = new Cpu();
         long maxLag = openLoop(load, "l", rate, sent, inFlight);
         String gcInWindow = ServiceGc.between(gcBefore, ServiceGc.now());
+        String harnessGcInWindow = HarnessGc.between(harnessGcBefore, HarnessGc.now());
         int maxInFlight = sent.maxInFlight;
         long start = sent.start;
         long lastSend = System.nanoTime();
@@ -631,6 +633,7 @@ public class DeliveryBench {
                 pct(fromPost, 50), pct(fromPost, 90), pct(fromPost, 99), k == 0 ? 0 : fromPost[k - 1]);
         System.out.printf("  CPU while the load ran: %s%n", cpuUse);
         System.out.printf("  service GC while the load ran: %s%n", gcInWindow);
+        System.out.printf("  harness GC while the load ran: %s%n", harnessGcInWindow);
         System.out.printf("RESULT latency rate=%d accepted=%d delivered=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
                 rate, accepted, k, pct(fromAck, 50), pct(fromAck, 90), pct(fromAck, 99), k == 0 ? 0 : fromAck[k - 1]);
         load.stop();
@@ -1248,6 +1251,31 @@ public class DeliveryBench {
             return String.format("%d young (mean %.1f ms), %d full (%.1f ms in all)", young,
                     young == 0 ? 0 : (after.youngSeconds - before.youngSeconds) * 1000 / young, full,
                     (after.fullSeconds - before.fullSeconds) * 1000);
+        }
+    }
+
+    /**
+     * This JVM's own collections: a pause here stalls the sink and the load generator alike and shows as
+     * the service's latency (with bench/delivery.sh's serial collector, 56-145 ms each once the harness
+     * holds a minute of timings).
+     */
+    record HarnessGc(Map<String, long[]> byCollector) {
+        static HarnessGc now() {
+            Map<String, long[]> m = new java.util.LinkedHashMap<>();
+            for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                m.put(gc.getName(), new long[] { gc.getCollectionCount(), gc.getCollectionTime() });
+            }
+            return new HarnessGc(m);
+        }
+
+        /** e.g. "Copy 2 (163 ms in all), MarkSweepCompact 0 (0 ms in all)" for the serial collector. */
+        static String between(HarnessGc before, HarnessGc after) {
+            List<String> parts = new ArrayList<>();
+            after.byCollector.forEach((name, a) -> {
+                long[] b = before.byCollector.getOrDefault(name, new long[2]);
+                parts.add(String.format("%s %d (%d ms in all)", name, a[0] - b[0], a[1] - b[1]));
+            });
+            return String.join(", ", parts);
         }
     }
 

@@ -29,10 +29,14 @@
 #   SCENARIOS="tp1 latency" bench/delivery.sh
 #   EVENTS=20000 WARMUP_EVENTS=5000 CONCURRENCY=64 RATE=500 LAT_SECONDS=60 LAT_LEADIN=5 LAT_DUMP=<file> \
 #   DURATION=10s WRK_WARMUP=20s CONNECTIONS=64 THREADS=2 PORT=18090 SINK_PORT=19001 bench/delivery.sh
+#   LAT_TRACE=<dir>                             # latency: also log both JVMs' safepoints and the broker journal's
+#                                               # files, then line the slow events up with them (bench/latency_tail.py)
 #   JAVA_OPTS='@config/jvm.options'             # the service's JVM options (the README's)
 #   HARNESS_OPTS="-Xmx1536m -Xmn1280m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"  # the harness JVM: C1 only, it leaves
-#     more CPU to the service; a young generation large enough to collect about once a minute, because each of its
-#     pauses (10-13 ms) stalls the sink and the load and shows in the service's latency (every 3.3 s with -Xmx256m)
+#     more CPU to the service; a young generation large enough to collect two to four times a minute. Each of its
+#     pauses stalls the sink and the load alike and shows in the service's latency: 56-145 ms each once the harness
+#     holds a minute of timings, which the latency scenario prints ("harness GC while the load ran"). ZGC avoids the
+#     pauses but its concurrent cycles took CPU from the service and the runs were no better (bench/README.md, "ninth step")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -201,9 +205,17 @@ finish() {
   echo
 }
 
+# watch_journal <journal dir> <file>: while the service runs, every 250 ms: epoch ms, data files, compaction files
+watch_journal() {
+  while kill -0 "$pid" 2>/dev/null; do
+    echo "$(date +%s%3N) $(find "$1" -name '*.amq' 2>/dev/null | wc -l) $(find "$1" -name '*.cmp' 2>/dev/null | wc -l)"
+    sleep 0.25
+  done > "$2"
+}
+
 harness() {
   # shellcheck disable=SC2086
-  java $HARNESS_OPTS bench/DeliveryBench.java "$@" service="http://127.0.0.1:$PORT" sinkport="$SINK_PORT" token="$token" cap="$CAP" \
+  java $HARNESS_OPTS ${HARNESS_EXTRA:-} bench/DeliveryBench.java "$@" service="http://127.0.0.1:$PORT" sinkport="$SINK_PORT" token="$token" cap="$CAP" \
     servicepid="$pid" clktck="$(getconf CLK_TCK)" \
     | tee -a "$results" | grep -v '^RESULT'
 }
@@ -216,9 +228,28 @@ for s in $SCENARIOS; do
       harness throughput targets="$n" events="$EVENTS" warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY"
       finish "$s" ;;
     latency)
-      start_service "$s" 1
+      if [ -n "${LAT_TRACE:-}" ]; then
+        # Safepoint logs of both JVMs and the journal's files over time, for bench/latency_tail.py
+        mkdir -p "$LAT_TRACE"
+        LAT_TRACE=$(cd "$LAT_TRACE" && pwd)
+        saved_opts=$JAVA_OPTS
+        JAVA_OPTS="$JAVA_OPTS -Xlog:safepoint:file=$LAT_TRACE/service-safepoints.log:time"
+        start_service "$s" 1
+        JAVA_OPTS=$saved_opts
+        watch_journal "$work/$s/data/broker/journal" "$LAT_TRACE/journal.txt" &
+        HARNESS_EXTRA="-Xlog:safepoint:file=$LAT_TRACE/harness-safepoints.log:time"
+        LAT_DUMP=$LAT_TRACE/latency.txt
+      else
+        start_service "$s" 1
+      fi
       harness latency rate="$RATE" seconds="$LAT_SECONDS" leadin="$LAT_LEADIN" ${LAT_DUMP:+dump="$LAT_DUMP"} warmup="$WARMUP_EVENTS" concurrency="$CONCURRENCY"
-      finish "$s" ;;
+      HARNESS_EXTRA=
+      finish "$s"
+      if [ -n "${LAT_TRACE:-}" ]; then
+        wait
+        python3 bench/latency_tail.py "$LAT_TRACE"
+        echo
+      fi ;;
     wrk4)
       start_service "$s" 4
       harness wrk targets=4 duration="$DURATION" wrkwarmup="$WRK_WARMUP" connections="$CONNECTIONS" threads="$THREADS" \
@@ -246,5 +277,5 @@ for s in $SCENARIOS; do
   esac
 done
 
-echo "summary ($(nproc) cores, service JAVA_OPTS: $JAVA_OPTS)"
+echo "summary ($(nproc) cores, service JAVA_OPTS: $JAVA_OPTS; harness: $HARNESS_OPTS)"
 grep -E '^(RESULT|RSS|STEAL|  WARNING)' "$results" | sed 's/^ */  /'
