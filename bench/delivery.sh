@@ -206,9 +206,13 @@ finish() {
 }
 
 # watch_journal <journal dir> <file>: while the service runs, every 250 ms: epoch ms, data files, compaction files
+# (globs and the shell's clock: the watcher must take as little CPU as it can from what it watches)
 watch_journal() {
+  local data cmp
+  shopt -s nullglob
   while kill -0 "$pid" 2>/dev/null; do
-    echo "$(date +%s%3N) $(find "$1" -name '*.amq' 2>/dev/null | wc -l) $(find "$1" -name '*.cmp' 2>/dev/null | wc -l)"
+    data=("$1"/*.amq); cmp=("$1"/*.cmp)
+    echo "$(( ${EPOCHREALTIME/./} / 1000 )) ${#data[@]} ${#cmp[@]}"
     sleep 0.25
   done > "$2"
 }
@@ -229,15 +233,16 @@ for s in $SCENARIOS; do
       finish "$s" ;;
     latency)
       if [ -n "${LAT_TRACE:-}" ]; then
-        # Safepoint logs of both JVMs and the journal's files over time, for bench/latency_tail.py
+        # Safepoint logs of both JVMs (written asynchronously: a log write inside a pause would lengthen it)
+        # and the journal's files over time, for bench/latency_tail.py
         mkdir -p "$LAT_TRACE"
         LAT_TRACE=$(cd "$LAT_TRACE" && pwd)
         saved_opts=$JAVA_OPTS
-        JAVA_OPTS="$JAVA_OPTS -Xlog:safepoint:file=$LAT_TRACE/service-safepoints.log:time"
+        JAVA_OPTS="$JAVA_OPTS -Xlog:async -Xlog:safepoint:file=$LAT_TRACE/service-safepoints.log:time"
         start_service "$s" 1
         JAVA_OPTS=$saved_opts
         watch_journal "$work/$s/data/broker/journal" "$LAT_TRACE/journal.txt" &
-        HARNESS_EXTRA="-Xlog:safepoint:file=$LAT_TRACE/harness-safepoints.log:time"
+        HARNESS_EXTRA="-Xlog:async -Xlog:safepoint:file=$LAT_TRACE/harness-safepoints.log:time"
         LAT_DUMP=$LAT_TRACE/latency.txt
       else
         start_service "$s" 1
