@@ -36,7 +36,8 @@
 #     more CPU to the service; a young generation large enough to collect two to four times a minute. Each of its
 #     pauses stalls the sink and the load alike and shows in the service's latency: 56-145 ms each once the harness
 #     holds a minute of timings, which the latency scenario prints ("harness GC while the load ran"). ZGC avoids the
-#     pauses but its concurrent cycles took CPU from the service and the runs were no better (bench/README.md, "ninth step")
+#     pauses, but its concurrent cycles took CPU from the service: tp1 and the latency p99 were worse (bench/README.md,
+#     "ninth step")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
