@@ -258,6 +258,12 @@ public class EmbeddedBroker {
         for (String queue : new String[] { Channels.EVENTS, Channels.DEAD_LETTERS, Channels.EXPIRED }) {
             c.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));
         }
+        // When an address leaves page mode, its page folder goes, and with it the bookmark record Artemis
+        // keeps in the message journal for the last page. Kept, that one record pins every journal file
+        // written after it (each holds deletes of records in the one before), so no file was freed until
+        // a compaction: one a minute at 500 events/s, each a burst of slow events (bench/README.md,
+        // ninth and tenth steps).
+        c.setPurgePageFolders(true);
         // Paging reads back in small steps: by default each queue may hold 20 MB of paged messages
         // in memory, which on a small heap is most of it once several queues have a backlog.
         c.addAddressSetting("#", new AddressSettings()
