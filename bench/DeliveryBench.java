@@ -553,6 +553,15 @@ public class DeliveryBench {
             openLoop(load, "p", rate, new Sent(rate * leadIn, false), new AtomicInteger());
             System.out.printf("  lead-in:         %d s at %d events/s, not counted%n", leadIn, rate);
         }
+        // The harness's own heap, settled before the window: the warm-up left its timings and ids in the
+        // young generation, and the first young collection in the window copied them all, a
+        // 117-529 ms pause that stalled the sink and the load alike and was counted as the service's
+        // latency (bench/README.md, "eleventh step"). Only the harness is collected, never the service.
+        Runtime heap = Runtime.getRuntime();
+        long usedBefore = heap.totalMemory() - heap.freeMemory();
+        System.gc();
+        System.out.printf("  harness heap:    %d MB used before the window, %d MB after a full collection%n",
+                usedBefore >> 20, (heap.totalMemory() - heap.freeMemory()) >> 20);
 
         int count = rate * seconds;
         Sent sent = new Sent(count, true);

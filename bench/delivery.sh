@@ -32,12 +32,14 @@
 #   LAT_TRACE=<dir>                             # latency: also log both JVMs' safepoints and the broker journal's
 #                                               # files, then line the slow events up with them (bench/latency_tail.py)
 #   JAVA_OPTS='@config/jvm.options'             # the service's JVM options (the README's)
-#   HARNESS_OPTS="-Xmx1536m -Xmn1280m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"  # the harness JVM: C1 only, it leaves
-#     more CPU to the service; a young generation large enough to collect two to four times a minute. Each of its
-#     pauses stalls the sink and the load alike and shows in the service's latency: 56-145 ms each once the harness
-#     holds a minute of timings, which the latency scenario prints ("harness GC while the load ran"). ZGC avoids the
-#     pauses, but its concurrent cycles took CPU from the service: tp1 and the latency p99 were worse (bench/README.md,
-#     "ninth step")
+#   HARNESS_OPTS="-Xmx1536m -Xmn1280m -XX:+UseSerialGC -XX:MaxTenuringThreshold=0 -XX:TieredStopAtLevel=1"  # the harness
+#     JVM: C1 only, it leaves more CPU to the service; a young generation large enough to collect two to four times a
+#     minute. Each of its pauses stalls the sink and the load alike and shows in the service's latency, so what it keeps
+#     (timings, ids) is promoted at its first collection instead of being copied again at each, and the latency
+#     scenario collects the harness's heap fully before its window: with the warm-up's timings still young, the first
+#     collection in the window paused it for 117-529 ms (bench/README.md, "eleventh step"). The scenario prints the
+#     harness's collections in the window ("harness GC while the load ran"). ZGC avoids the pauses, but its concurrent
+#     cycles took CPU from the service: tp1 and the latency p99 were worse (bench/README.md, "ninth step")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,7 +63,7 @@ ADMIN_TOKEN=bench-admin-token
 JAVA_OPTS=${JAVA_OPTS:-@config/jvm.options}
 # shellcheck source=bench/common.sh
 . bench/common.sh
-HARNESS_OPTS=${HARNESS_OPTS:--Xmx1536m -Xmn1280m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+HARNESS_OPTS=${HARNESS_OPTS:--Xmx1536m -Xmn1280m -XX:+UseSerialGC -XX:MaxTenuringThreshold=0 -XX:TieredStopAtLevel=1}
 token=${COURSEWIRE_SOURCES_TAGMANGO_SECRET:-tagmango-demo-secret}
 
 if [[ " $SCENARIOS " == *" wrk4 "* ]]; then
